@@ -1,0 +1,161 @@
+# Canh Gác — build, test and run.
+#
+#   make            build the programs (build/)
+#   make run        install what is missing, build, audit this computer
+#   make check      install what is missing, build, run every test
+#   make CC=clang   the same with clang
+#
+# Objects of the normal build go to build/, of the AddressSanitizer +
+# UndefinedBehaviorSanitizer build used by the tests to build/asan/, of the
+# libFuzzer build to build/fuzz/. Sources are found by wildcard: a new file
+# under src/, tests/unit/ or fuzz/ needs no change here.
+
+CC ?= cc
+FUZZCC ?= clang
+PKGS = jansson yaml-0.1 libutf8proc libpcre2-8 liblz4 zlib libsodium libnftables
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+CMOCKA_LIBS := $(shell pkg-config --libs cmocka 2>/dev/null)
+
+WARN = -Wall -Wextra -Werror -Wformat=2 -Wno-format-nonliteral -Wshadow \
+       -Wstrict-prototypes -Wmissing-prototypes -Wpointer-arith -Wvla
+CFLAGS ?= -O2 -g
+ALL_CFLAGS = -std=gnu11 $(WARN) -D_FORTIFY_SOURCE=2 -fstack-protector-strong \
+	-fPIE -Isrc -Ibuild/gen $(PKG_CFLAGS) $(CFLAGS)
+LDFLAGS ?=
+ALL_LDFLAGS = -pie -Wl,-z,relro,-z,now $(LDFLAGS)
+SAN = -fsanitize=address,undefined -fno-omit-frame-pointer \
+      -fno-sanitize-recover=undefined
+ASAN_CFLAGS = -std=gnu11 $(WARN) -O1 -g $(SAN) -Isrc -Ibuild/gen $(PKG_CFLAGS)
+FUZZ_CFLAGS = -std=gnu11 $(WARN) -O1 -g -fsanitize=fuzzer-no-link,address,undefined \
+	-fno-omit-frame-pointer -Isrc -Ibuild/gen $(PKG_CFLAGS)
+
+LIB_SRC := $(sort $(wildcard src/lib/*.c))
+AGENT_SRC := $(sort $(filter-out src/agent/main.c,$(wildcard src/agent/*.c)))
+GEN_SRC := build/gen/embedded.c
+CORE_SRC := $(LIB_SRC) $(AGENT_SRC)
+POLICY := $(sort $(wildcard policy/*.yml))
+SCHEMA := src/agent/facts.schema
+
+OBJ := $(CORE_SRC:%.c=build/%.o) build/gen/embedded.o
+ASAN_OBJ := $(CORE_SRC:%.c=build/asan/%.o) build/asan/gen/embedded.o
+FUZZ_OBJ := $(CORE_SRC:%.c=build/fuzz/%.o) build/fuzz/gen/embedded.o
+
+TEST_SRC := $(sort $(wildcard tests/unit/test_*.c))
+TEST_HELPERS := $(sort $(filter-out $(TEST_SRC),$(wildcard tests/unit/*.c)))
+TESTS := $(TEST_SRC:tests/unit/%.c=build/asan/tests/%)
+FUZZ_SRC := $(sort $(wildcard fuzz/fuzz_*.c))
+FUZZERS := $(FUZZ_SRC:fuzz/%.c=build/fuzz/bin/%)
+
+PROGRAMS = build/canhgac-agent
+ASAN_PROGRAMS = build/asan/canhgac-agent
+
+.PHONY: dev-test fixtures all run check deps deps-build unit integration fuzz fuzz-long asan \
+	docs clean bench format
+
+all: $(PROGRAMS)
+
+deps:
+	@scripts/deps.sh check
+deps-build:
+	@scripts/deps.sh build
+
+build/gen/embedded.c: scripts/embed.sh $(SCHEMA) $(POLICY)
+	@mkdir -p $(@D)
+	scripts/embed.sh $@ $(SCHEMA) $(POLICY)
+
+build/gen/embedded.o: build/gen/embedded.c
+	$(CC) $(ALL_CFLAGS) -c $< -o $@
+build/asan/gen/embedded.o: build/gen/embedded.c
+	@mkdir -p $(@D)
+	$(CC) $(ASAN_CFLAGS) -c $< -o $@
+build/fuzz/gen/embedded.o: build/gen/embedded.c
+	@mkdir -p $(@D)
+	$(FUZZCC) $(FUZZ_CFLAGS) -c $< -o $@
+
+build/src/%.o: src/%.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -MMD -MP -c $< -o $@
+build/asan/src/%.o: src/%.c
+	@mkdir -p $(@D)
+	$(CC) $(ASAN_CFLAGS) -MMD -MP -c $< -o $@
+build/fuzz/src/%.o: src/%.c
+	@mkdir -p $(@D)
+	$(FUZZCC) $(FUZZ_CFLAGS) -MMD -MP -c $< -o $@
+
+build/canhgac-agent: build/src/agent/main.o $(OBJ)
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) $^ $(PKG_LIBS) -lpthread -o $@
+build/asan/canhgac-agent: build/asan/src/agent/main.o $(ASAN_OBJ)
+	$(CC) $(ASAN_CFLAGS) $^ $(PKG_LIBS) -lpthread -o $@
+
+build/asan/tests/%: tests/unit/%.c $(TEST_HELPERS) $(ASAN_OBJ)
+	@mkdir -p $(@D)
+	$(CC) $(ASAN_CFLAGS) -Itests/unit $< $(TEST_HELPERS) $(ASAN_OBJ) \
+		$(PKG_LIBS) $(CMOCKA_LIBS) -lpthread -o $@
+
+build/fuzz/bin/%: fuzz/%.c $(FUZZ_OBJ)
+	@mkdir -p $(@D)
+	$(FUZZCC) $(FUZZ_CFLAGS) -fsanitize=fuzzer $< $(FUZZ_OBJ) $(PKG_LIBS) \
+		-lpthread -o $@
+
+asan: $(ASAN_PROGRAMS) $(TESTS)
+
+# Fixture trees are copied to build/fixtures with their dates made relative
+# to today (tests/fixtures/README.md).
+fixtures:
+	@rm -rf build/fixtures
+	@for t in tests/fixtures/*/; do \
+		t=$${t%/}; n=$${t##*/}; \
+		tests/fixture.sh $$n build/fixtures/$$n || exit 1; \
+	done
+
+unit: asan fixtures
+	@tests/run-unit.sh $(TESTS)
+
+integration: $(ASAN_PROGRAMS) fixtures
+	@tests/run-integration.sh build/asan/canhgac-agent
+
+# Every harness over its seed corpus, briefly (FUZZ_SECONDS each).
+FUZZ_SECONDS ?= 10
+fuzz: $(FUZZERS)
+	@tests/run-fuzz.sh $(FUZZ_SECONDS) $(FUZZERS)
+fuzz-long:
+	@$(MAKE) fuzz FUZZ_SECONDS=600
+
+check: deps
+	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory unit
+	@$(MAKE) --no-print-directory integration
+	@$(MAKE) --no-print-directory fuzz
+	@echo "make check: tất cả kiểm thử đều đạt / all tests passed"
+
+run: deps-build
+	@$(MAKE) --no-print-directory all
+	@build/canhgac-agent audit --policy policy --config scripts/run-agent.conf; \
+	 st=$$?; [ $$st -le 1 ] || exit $$st
+
+docs: build/canhgac-agent
+	build/canhgac-agent policy doc checks >docs/checks.md
+	build/canhgac-agent policy doc facts >docs/facts.md
+
+bench: all
+	@scripts/deps.sh bench
+	@bench/audit.sh
+
+format:
+	clang-format -i src/*/*.c src/*/*.h tests/unit/*.c fuzz/*.c
+
+clean:
+	rm -rf build
+
+-include $(shell find build -name '*.d' 2>/dev/null)
+
+# One test built from the library, collect.c and the sources named, without
+# the rest of the agent: for working on one part while others are
+# unfinished.  make dev-test T=test_ssh SRCS="src/agent/collect_ssh.c"
+dev-test: fixtures build/gen/embedded.c
+	@mkdir -p build/dev
+	$(CC) $(ASAN_CFLAGS) -Itests/unit tests/unit/$(T).c $(TEST_HELPERS) \
+		$(LIB_SRC) src/agent/collect.c $(SRCS) $(PKG_LIBS) \
+		$(CMOCKA_LIBS) -lpthread -o build/dev/$(T)
+	CG_FIXTURES=$(CURDIR)/build/fixtures CG_SOURCE=$(CURDIR) build/dev/$(T)
