@@ -12,7 +12,7 @@
 
 CC ?= cc
 FUZZCC ?= clang
-PKGS = jansson yaml-0.1 libutf8proc libpcre2-8 liblz4 zlib libsodium libnftables
+PKGS = jansson yaml-0.1 libutf8proc libpcre2-8 liblz4 zlib libsodium libnftables sqlite3
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 CMOCKA_LIBS := $(shell pkg-config --libs cmocka 2>/dev/null)
@@ -131,7 +131,7 @@ check: deps
 
 run: deps-build
 	@$(MAKE) --no-print-directory all
-	@build/canhgac-agent audit --policy policy --config scripts/run-agent.conf; \
+	@build/canhgac-agent audit --policy policy; \
 	 st=$$?; [ $$st -le 1 ] || exit $$st
 
 docs: build/canhgac-agent
@@ -148,7 +148,7 @@ format:
 clean:
 	rm -rf build
 
--include $(shell find build -name '*.d' 2>/dev/null)
+-include $(shell find build/src build/asan/src build/fuzz/src -type f -name '*.d' 2>/dev/null)
 
 # One test built from the library, collect.c and the sources named, without
 # the rest of the agent: for working on one part while others are

@@ -1,13 +1,13 @@
 /*
  * policy.h — the checks, loaded from YAML data and evaluated over facts.
  *
- * A policy is a set of YAML files (policy/*.yml: checks, parameters, the
- * legal catalogue), parsed and checked once at load against the facts
- * schema (schema.h): a syntax error, an unknown fact or parameter, or a type
- * mismatch in a condition is refused with file:line:column and one line of
- * reason. Evaluation never fails: a fact that is not known makes the check
- * "error" or "na" with the collector's reason. docs/policy.md describes the
- * format and the condition language.
+ * A policy is a set of YAML files (checks, parameters, the legal catalogue)
+ * parsed and checked once at load against the facts schema (schema.h): a
+ * syntax error, an unknown fact or parameter, or a type mismatch in a
+ * condition is refused with file:line:column and one line of reason.
+ * Evaluation never fails: a fact that is not known makes the check "error"
+ * or "na" with the collector's reason. docs/policy.md describes the format
+ * and the condition language.
  */
 #ifndef CG_POLICY_H
 #define CG_POLICY_H

@@ -8,9 +8,10 @@
  *	block-key arg {
  *		key value
  *	}
- *	include "/etc/canhgac/conf.d/*.conf"
+ *	include "/etc/canhgac/agent.d/local-*.conf"
  *
- * Bare words are made of letters, digits and - _ . / : @ + , * = ~ % ;
+ * Bare words are made of ASCII letters, digits and - _ . / : @ + , * = ~ %
+ * [ ] (so "[2606:4700::1111]:443" needs no quotes);
  * quoted strings take \" \\ \n \t escapes and any UTF-8. The parser knows
  * no keys: each program validates the tree against its own table of keys
  * (conf_validate) so that every error names file:line:column. Errors are
@@ -31,6 +32,7 @@ struct conf_node {
 	struct conf_node *next;
 	const char *file;		/* owned by the struct conf */
 	int line, col;
+	bool has_block;			/* written with { }, maybe empty */
 };
 
 struct conf {
