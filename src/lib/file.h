@@ -40,6 +40,10 @@ int file_read(int rootfd, const char *path, size_t max, char **buf,
 /* Same from an absolute or relative path of the running system (no root). */
 int file_read_path(const char *path, size_t max, char **buf, size_t *len);
 
+/* Same from an open descriptor (e.g. after checking its fstat): -EINVAL
+ * unless a regular file, -EFBIG beyond max. The fd stays open. */
+int file_read_fd(int fd, size_t max, char **buf, size_t *len);
+
 /* Maps a regular file read-only, at most max bytes. An empty file gives
  * *map == NULL and *len == 0. Release with file_unmap(). */
 int file_map(int rootfd, const char *path, size_t max, const char **map,

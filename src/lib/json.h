@@ -29,8 +29,8 @@ void json_append_str(json_t *arr, const char *s);
 /* RFC 3339 UTC text of t ("2026-11-24T18:25:00Z") into buf (>= 21). */
 void json_time(long long t, char *buf, size_t size);
 
-/* Dumps compactly-indented JSON (JSON_INDENT(1)|JSON_SORT_KEYS off,
- * preserving insertion order) into a malloc'd string. */
+/* Dumps JSON indented by 2 spaces, in insertion order, UTF-8 kept (not
+ * escaped) into a malloc'd string; NULL for NULL. */
 char *json_dumps_pretty(json_t *v);
 
 #endif

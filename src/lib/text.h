@@ -23,7 +23,7 @@ char *text_casefold(const char *s, size_t len);
 char *text_fold(const char *s, size_t len);
 
 /* Iterates over lines: *p is advanced past the line and its newline;
- * the line (without \n or \r\n) is returned in *line/*linelen. Returns
+ * the line (without \n or \r\n) is returned in *line and *linelen. Returns
  * false at the end. */
 bool text_next_line(const char **p, const char *end, const char **line,
     size_t *linelen);
