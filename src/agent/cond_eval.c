@@ -630,6 +630,11 @@ cond_x_quant(struct xp *X, const struct node *q, enum tri t)
 	} else {
 		hits = cond_sb_items(X, NULL, q, l.j, TRI_TRUE, &nf);
 		cond_sb_printf(&f, " %zu/%zu matched", hits, nf);
+		/* "any" false: show what was there instead. */
+		if (q->k == N_ANY && nf > 0) {
+			cond_sb_str(&f, ":");
+			cond_sb_items(X, &f, q, l.j, TRI_FALSE, &nf);
+		}
 	}
 	free(tmp.b);
 	json_decref(l.j);
@@ -656,6 +661,23 @@ cond_x_operand(struct xp *X, const struct node *n)
 	cond_sb_str(&f, " = ");
 	cond_sb_json(&f, v.j);
 	json_decref(v.j);
+	if (n->k == N_COUNT_LIST) {
+		struct val l = cond_ev(X->E, n->a);
+		json_t *item;
+		size_t i;
+
+		json_array_foreach(l.j, i, item) {
+			if (i == COND_MAX_ITEMS) {
+				cond_sb_printf(&f, "; và %zu mục khác / and %zu "
+				    "more", json_array_size(l.j) - i,
+				    json_array_size(l.j) - i);
+				break;
+			}
+			cond_sb_str(&f, i == 0 ? ": " : "; ");
+			cond_sb_item(&f, n, item, i);
+		}
+		json_decref(l.j);
+	}
 	if (n->k == N_COUNT) {
 		struct val l = cond_ev(X->E, n->a);
 

@@ -806,6 +806,14 @@ cond_count(struct parser *P)
 			    cond_tyname(q->a->t), cond_tyname(q->a->t));
 			return NULL;
 		}
+		/* Items are named by their key field in evidence. */
+		if (q->a->t.t == TY_LOBJ && q->a->t.lpath != NULL) {
+			const char *key = schema_key(P->env->schema,
+			    q->a->t.lpath);
+
+			free(q->field);
+			q->field = key ? text_dup(key) : NULL;
+		}
 	}
 	if (P->tok.t != T_RP) {
 		cond_unexpected(P, "\")\"", "\")\"");
