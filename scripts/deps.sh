@@ -7,8 +7,8 @@ set -eu
 what=${1:-check}
 
 build="make gcc pkg-config libjansson-dev libyaml-dev libutf8proc-dev
-libpcre2-dev liblz4-dev zlib1g-dev libsodium-dev libnftables-dev"
-check="$build clang libclang-rt-14-dev llvm libcmocka-dev jq perl util-linux
+libpcre2-dev liblz4-dev zlib1g-dev libsodium-dev libnftables-dev libsqlite3-dev"
+check="$build clang libclang-rt-14-dev llvm libcmocka-dev jq perl util-linux lz4 gzip
 procps"
 bench="$check lynis time hyperfine"
 

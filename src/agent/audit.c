@@ -367,7 +367,7 @@ audit_run(const struct audit_opts *o, struct audit_setup *s, char *err,
 	json_t *doc, *findings, *summary, *points, *legal, *facts, *unav;
 	long wpass = 0, wtotal = 0, pw[9][2];
 	struct timespec t0, t1;
-	char today[16], key[4];
+	char today[16], key[16];
 	size_t i, j;
 
 	doc = audit_collect(o, s, err, errlen);

@@ -131,7 +131,7 @@ report_html(FILE *out, json_t *doc, const struct report_opts *o)
 	json_t *sum = json_object_get(doc, "summary");
 	json_t *points = json_object_get(sum, "points");
 	json_t *sorted, *f;
-	char when[32], key[4];
+	char when[32], key[16];
 	const char *unit = json_str(host, "unit", NULL);
 	int point;
 	size_t i;

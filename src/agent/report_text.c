@@ -287,7 +287,7 @@ report_text(FILE *out, json_t *doc, const struct report_opts *o)
 	sorted = report_sorted(json_object_get(doc, "findings"));
 	points = json_object_get(json_object_get(doc, "summary"), "points");
 	for (point = 0; point <= 8; point++) {
-		char key[4];
+		char key[16];
 		json_t *pc;
 		int any = 0;
 

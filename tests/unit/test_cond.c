@@ -456,16 +456,20 @@ test_evidence(void **state)
 	expect_evidence("none u in accounts.users: u.password == \"empty\"",
 	    TRI_FALSE, "accounts.users: ketoan (password = \"empty\")");
 	expect_evidence("any u in accounts.users: u.uid == 7", TRI_FALSE,
-	    "accounts.users: 0/5 matched");
+	    "accounts.users: 0/5 matched: root (uid = 0); toor (uid = 0); "
+	    "ketoan (uid = 1001); nguyenvana (uid = 1002); guest (uid = 1003)");
 	expect_evidence("any u in accounts.users where u.admin: u.uid == 7",
-	    TRI_FALSE, "accounts.users: 0/3 matched");
+	    TRI_FALSE, "accounts.users: 0/3 matched: root (admin = true, uid = "
+	    "0); toor (admin = true, uid = 0); ketoan (admin = true, uid = "
+	    "1001)");
 	expect_evidence("none c in ssh.ciphers: c =~ param.weak", TRI_FALSE,
 	    "ssh.ciphers: \"aes256-cbc\"; \"3des-cbc\"");
 	expect_evidence("count(u in accounts.users: u.uid == 0) == 1",
 	    TRI_FALSE, "count(u in accounts.users: u.uid == 0) = 2: root "
 	    "(uid = 0); toor (uid = 0)");
 	expect_evidence("count(ssh.ciphers) <= 2", TRI_FALSE,
-	    "count(ssh.ciphers) = 3");
+	    "count(ssh.ciphers) = 3: \"aes128-ctr\"; \"aes256-cbc\"; "
+	    "\"3des-cbc\"");
 	expect_evidence("none u in accounts.users: u.name == \"x\"", TRI_TRUE,
 	    "accounts.users: 0/5 matched");
 	expect_evidence("22 in ssh.ports", TRI_TRUE, "ssh.ports = [22]");
