@@ -137,6 +137,19 @@ software_is_appimage(const char *name)
 	return n > 9 && strcasecmp(name + n - 9, ".AppImage") == 0;
 }
 
+/*
+ * Hidden folders of a home (.cache, .local, .cargo, .npm...) hold tens of
+ * thousands of files put there by programs, not by people; cracks and
+ * keygens are saved where people see them. Their names are still matched;
+ * only the walk does not descend, except into Wine's prefix, where Windows
+ * programs (and their cracks) are installed.
+ */
+static bool
+software_hidden_dir(const char *name)
+{
+	return name[0] == '.' && strcmp(name, ".wine") != 0;
+}
+
 /* Walks the directory open at dfd (owned) named path. */
 static void
 software_walk(struct software_scan *s, int dfd, const char *path, int depth,
@@ -188,7 +201,8 @@ software_walk(struct software_scan *s, int dfd, const char *path, int depth,
 			software_add_unpackaged(s->unpackaged, child,
 			    "appimage");
 		if (isdir && depth < SOFTWARE_MAX_DEPTH &&
-		    !software_skipped(child)) {
+		    !software_skipped(child) &&
+		    !(home && software_hidden_dir(name))) {
 			int cfd = openat(dirfd(d), name, O_RDONLY |
 			    O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 
