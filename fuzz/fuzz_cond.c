@@ -51,7 +51,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			__builtin_trap();
 		return 0;
 	}
-	cond_eval(c, facts, params, true, &r);
+	cond_eval(c, facts, NULL, params, true, &r);
 	cond_result_free(&r);
 	cond_free(c);
 	return 0;

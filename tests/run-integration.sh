@@ -37,7 +37,7 @@ for case in tests/audit/*.case; do
 	if [ -n "$user" ]; then
 		[ "$(id -u)" -eq 0 ] || { echo "bỏ qua / skip $name: needs root to switch user"; continue; }
 		chmod o+rx "$tmp" "$out" 2>/dev/null
-		run="setpriv --reuid=$user --regid=$user --clear-groups --reset-env --"
+		run="setpriv --reuid=$user --regid=$(id -g "$user") --clear-groups --reset-env --"
 	fi
 	# shellcheck disable=SC2086
 	(cd "$tmp" && eval "$run \"$agent\" $args") >"$tmp/stdout" 2>"$tmp/stderr"
@@ -57,7 +57,11 @@ for case in tests/audit/*.case; do
 				[ "$s" = "$st" ] || why="$why; $id is '${s:-missing}', want $st"
 			done ;;
 		jq)
-			r=$(jq -e "$val" "$tmp/stdout" 2>&1) || why="$why; jq false: $val ($r)" ;;
+			if [ ! -s "$tmp/stdout" ]; then
+				why="$why; jq: empty stdout"
+			else
+				r=$(jq -e "$val" "$tmp/stdout" 2>&1) || why="$why; jq false: $val ($r)"
+			fi ;;
 		stdout-has)
 			grep -qF -- "$val" "$tmp/stdout" || why="$why; stdout lacks '$val'" ;;
 		stdout-lacks)

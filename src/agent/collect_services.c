@@ -248,7 +248,8 @@ collect_services_active(struct collect_ctx *ctx, json_t *sec)
 		if (strncmp(names[i], "invocation:", 11) == 0)
 			collect_services_add(&set, names[i] + 11);
 	file_list_free(names, n);
-	qsort(set.v, set.n, sizeof(*set.v), collect_services_cmp);
+	if (set.n > 0)
+		qsort(set.v, set.n, sizeof(*set.v), collect_services_cmp);
 	arr = json_array();
 	for (i = 0; i < set.n; i++)
 		json_array_append_new(arr, json_string(set.v[i]));
@@ -267,7 +268,9 @@ collect_services(struct collect_ctx *ctx)
 	for (d = 0; services_dirs[d] != NULL; d++)
 		collect_services_scan(ctx, &set, services_dirs[d], d == 0);
 	if (json_object_get(ctx->unavailable, "services.enabled") == NULL) {
-		qsort(set.v, set.n, sizeof(*set.v), collect_services_cmp);
+		if (set.n > 0)
+			qsort(set.v, set.n, sizeof(*set.v),
+			    collect_services_cmp);
 		arr = json_array();
 		for (i = 0; i < set.n; i++)
 			json_array_append_new(arr, json_string(set.v[i]));

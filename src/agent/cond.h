@@ -63,10 +63,12 @@ int cond_refresh_param(struct cond *c, const char *name, json_t *params,
  * them; -1 with e filled (offset within the pattern) on error. */
 int cond_check_patterns(json_t *value, struct cond_error *e);
 
-/* Evaluates c over facts with the current params. evidence asks for the
- * evidence text. Free out with cond_result_free(). */
-void cond_eval(const struct cond *c, json_t *facts, json_t *params,
-    bool evidence, struct cond_result *out);
+/* Evaluates c over facts with the current params. unavailable (may be
+ * NULL) maps the schema paths the collectors could not learn to their
+ * reasons: a marked fact is unknown, a marked list partial. evidence asks
+ * for the evidence text. Free out with cond_result_free(). */
+void cond_eval(const struct cond *c, json_t *facts, json_t *unavailable,
+    json_t *params, bool evidence, struct cond_result *out);
 void cond_result_free(struct cond_result *r);
 
 #endif

@@ -3,7 +3,10 @@
  * document in Kleene's three-valued logic (a missing fact is unknown and
  * remembers its schema path), matching regular expressions under match,
  * depth and heap limits, and explains the result as evidence text
- * (docs/policy.md, "Evidence").
+ * (docs/policy.md, "Evidence"). A fact the collectors marked unavailable
+ * is unknown; a list so marked is partial: a quantifier over it decides
+ * only from an item that settles the answer (one open network fails
+ * "none ... open"), never from the absence of one.
  */
 #include <ctype.h>
 #include <limits.h>
@@ -24,10 +27,11 @@ struct val {
 	json_t *j;		/* a new reference, or NULL: unknown */
 	const char *missing;	/* unknown: schema path */
 	enum everr err;
+	const char *partial;	/* a list known only in part: its path */
 };
 
 struct ev {
-	json_t *facts, *params;
+	json_t *facts, *params, *unavailable;
 	json_t **env;
 	pcre2_match_context *mctx;
 };
@@ -35,7 +39,7 @@ struct ev {
 static struct val
 cond_unknown(const char *missing, enum everr err)
 {
-	struct val v = {NULL, missing, err};
+	struct val v = {NULL, missing, err, NULL};
 
 	return v;
 }
@@ -43,8 +47,55 @@ cond_unknown(const char *missing, enum everr err)
 static struct val
 cond_known(json_t *j)
 {
-	struct val v = {j, NULL, E_NONE};
+	struct val v = {j, NULL, E_NONE, NULL};
 
+	return v;
+}
+
+static bool cond_json_has(json_t *j, enum ty t);
+
+/* true when the collectors marked path, or (unless exact) a dotted prefix
+ * of it, as not known ("accounts" covers "accounts.users"). A field of a
+ * list item is marked only by its own path: the items of a partial list
+ * are whole. */
+static bool
+cond_marked(struct ev *E, const char *path, bool exact)
+{
+	char buf[256], *dot;
+
+	if (E->unavailable == NULL || json_object_size(E->unavailable) == 0)
+		return false;
+	if (exact)
+		return json_object_get(E->unavailable, path) != NULL;
+	if (snprintf(buf, sizeof(buf), "%s", path) >= (int)sizeof(buf))
+		return true;
+	for (;;) {
+		if (json_object_get(E->unavailable, buf) != NULL)
+			return true;
+		if ((dot = strrchr(buf, '.')) == NULL)
+			return false;
+		*dot = '\0';
+	}
+}
+
+/* The value j (borrowed) of the fact or field at path, given its type:
+ * unknown when absent, mistyped, or marked unavailable (a marked list is
+ * returned as partial). */
+static struct val
+cond_fact(struct ev *E, json_t *j, const char *path, enum ty t, bool field)
+{
+	struct val v;
+
+	if (j == NULL || json_is_null(j))
+		return cond_unknown(path, E_NONE);
+	if (!cond_json_has(j, t))
+		return cond_unknown(path, E_TYPE);
+	if (!cond_marked(E, path, field))
+		return cond_known(json_incref(j));
+	if (!json_is_array(j))
+		return cond_unknown(path, E_NONE);
+	v = cond_known(json_incref(j));
+	v.partial = path;
 	return v;
 }
 
@@ -166,7 +217,7 @@ cond_list_path(const struct node *list)
 static struct val
 cond_ev_quant(struct ev *E, const struct node *q)
 {
-	struct val l = cond_ev(E, q->a), unk = {NULL, NULL, E_NONE};
+	struct val l = cond_ev(E, q->a), unk = {NULL, NULL, E_NONE, NULL};
 	bool have_unk = false, decided = false, result;
 	long long count = 0;
 	size_t i;
@@ -210,6 +261,10 @@ cond_ev_quant(struct ev *E, const struct node *q)
 	json_decref(l.j);
 	if (!decided && have_unk)
 		return unk;
+	/* A partial list decides only through an item that settled it;
+	 * a count over it is never known. */
+	if (l.partial != NULL && (!decided || q->k == N_COUNT))
+		return cond_unknown(l.partial, E_NONE);
 	if (q->k == N_COUNT)
 		return cond_known(json_integer(count));
 	if (q->k == N_NONE)
@@ -231,12 +286,8 @@ cond_ev(struct ev *E, const struct node *n)
 	case N_LIST:
 		return cond_known(json_incref(n->lit));
 	case N_FACT:
-		j = json_path(E->facts, n->path);
-		if (j == NULL || json_is_null(j))
-			return cond_unknown(n->path, E_NONE);
-		if (!cond_json_has(j, n->t.t))
-			return cond_unknown(n->path, E_TYPE);
-		return cond_known(json_incref(j));
+		return cond_fact(E, json_path(E->facts, n->path), n->path,
+		    n->t.t, false);
 	case N_PARAM:
 		j = json_object_get(E->params, n->path);
 		if (j == NULL || !cond_json_has(j, n->t.t))
@@ -245,12 +296,8 @@ cond_ev(struct ev *E, const struct node *n)
 	case N_VAR:
 		return cond_known(json_incref(E->env[n->slot]));
 	case N_FIELD:
-		j = json_object_get(E->env[n->slot], n->field);
-		if (j == NULL || json_is_null(j))
-			return cond_unknown(n->path, E_NONE);
-		if (!cond_json_has(j, n->t.t))
-			return cond_unknown(n->path, E_TYPE);
-		return cond_known(json_incref(j));
+		return cond_fact(E, json_object_get(E->env[n->slot], n->field),
+		    n->path, n->t.t, true);
 	case N_AND:
 	case N_OR: {
 		enum tri dom = n->k == N_AND ? TRI_FALSE : TRI_TRUE;
@@ -295,7 +342,19 @@ cond_ev(struct ev *E, const struct node *n)
 					r = true;
 					break;
 				}
+			if (!r && b.partial != NULL) {
+				/* not among the known part: unknown */
+				json_decref(a.j);
+				json_decref(b.j);
+				return cond_unknown(b.partial, E_NONE);
+			}
 			r = r != n->negate;
+		} else if (a.partial != NULL || b.partial != NULL) {
+			const char *pp = a.partial ? a.partial : b.partial;
+
+			json_decref(a.j);
+			json_decref(b.j);
+			return cond_unknown(pp, E_NONE);
 		} else if (n->op == OP_EQ || n->op == OP_NE) {
 			r = json_equal(a.j, b.j) == (n->op == OP_EQ);
 		} else {
@@ -320,6 +379,10 @@ cond_ev(struct ev *E, const struct node *n)
 		a = cond_ev(E, n->a);
 		if (a.j == NULL)
 			return a;
+		if (a.partial != NULL) {
+			json_decref(a.j);
+			return cond_unknown(a.partial, E_NONE);
+		}
 		j = json_integer((json_int_t)json_array_size(a.j));
 		json_decref(a.j);
 		return cond_known(j);
@@ -764,8 +827,8 @@ cond_result_free(struct cond_result *r)
 }
 
 void
-cond_eval(const struct cond *c, json_t *facts, json_t *params,
-    bool evidence, struct cond_result *out)
+cond_eval(const struct cond *c, json_t *facts, json_t *unavailable,
+    json_t *params, bool evidence, struct cond_result *out)
 {
 	struct ev E;
 	struct val v;
@@ -774,6 +837,7 @@ cond_eval(const struct cond *c, json_t *facts, json_t *params,
 	memset(out, 0, sizeof(*out));
 	memset(&E, 0, sizeof(E));
 	E.facts = facts;
+	E.unavailable = unavailable;
 	E.params = params;
 	E.env = envbuf;
 	E.mctx = pcre2_match_context_create(NULL);

@@ -1666,7 +1666,8 @@ policy_eval(const struct policy *p, const struct check *c, int level,
 		return;
 	}
 	if (c->applies != NULL) {
-		cond_eval(c->applies, facts, p->params, false, &r);
+		cond_eval(c->applies, facts, unavailable, p->params, false,
+		    &r);
 		if (r.value == TRI_UNKNOWN) {
 			policy_unknown(&r, unavailable, out);
 			cond_result_free(&r);
@@ -1682,7 +1683,8 @@ policy_eval(const struct policy *p, const struct check *c, int level,
 		}
 		cond_result_free(&r);
 	}
-	cond_eval(c->condition, facts, p->params, true, &r);
+	cond_eval(c->condition, facts, unavailable, p->params, true,
+	    &r);
 	if (r.value == TRI_UNKNOWN) {
 		policy_unknown(&r, unavailable, out);
 	} else {

@@ -91,6 +91,9 @@ refuse(const char *text, size_t offset, const char *msg)
 	assert_true(e.vi[0] != '\0');
 }
 
+/* What the collectors could not learn, for test_partial (else NULL). */
+static json_t *unavail;
+
 /* Evaluates text; returns the value, evidence in *ev (caller frees). */
 static enum tri
 eval_ev(const char *text, char **ev, char **missing)
@@ -104,7 +107,7 @@ eval_ev(const char *text, char **ev, char **missing)
 		fprintf(stderr, "eval(%s): refused at %zu: %s\n", text,
 		    e.offset, e.en);
 	assert_non_null(c);
-	cond_eval(c, facts, params, true, &r);
+	cond_eval(c, facts, unavail, params, true, &r);
 	t = r.value;
 	if (ev != NULL) {
 		*ev = r.evidence;
@@ -381,7 +384,7 @@ test_regex_limit(void **state)
 	c = cond_parse("system.hostname =~ \"(a+)+$\"", 27, &env, &e);
 	assert_non_null(c);
 	t0 = clock();
-	cond_eval(c, f, params, true, &r);
+	cond_eval(c, f, NULL, params, true, &r);
 	assert_true((double)(clock() - t0) / CLOCKS_PER_SEC < 5.0);
 	assert_int_equal(r.value, TRI_UNKNOWN);
 	assert_non_null(r.error_en);
@@ -392,7 +395,7 @@ test_regex_limit(void **state)
 	/* the same through a parameter */
 	c = cond_parse("system.hostname !~ param.evil", 29, &env, &e);
 	assert_non_null(c);
-	cond_eval(c, f, params, true, &r);
+	cond_eval(c, f, NULL, params, true, &r);
 	assert_int_equal(r.value, TRI_UNKNOWN);
 	assert_non_null(r.error_vi);
 	cond_result_free(&r);
@@ -401,7 +404,7 @@ test_regex_limit(void **state)
 	assert_false(cond_uses_regex_param(c, "weak"));
 	json_object_set_new(params, "evil", json_string("^a+!$"));
 	assert_int_equal(cond_refresh_param(c, "evil", params, &e), 0);
-	cond_eval(c, f, params, true, &r);
+	cond_eval(c, f, NULL, params, true, &r);
 	assert_int_equal(r.value, TRI_FALSE);
 	cond_result_free(&r);
 	json_object_set_new(params, "evil", json_string("(a+)+$"));
@@ -505,7 +508,7 @@ test_evidence_many(void **state)
 	}
 	c = cond_parse("all u in accounts.users: u.uid != 0", 35, &env, &e);
 	assert_non_null(c);
-	cond_eval(c, f, params, true, &r);
+	cond_eval(c, f, NULL, params, true, &r);
 	assert_int_equal(r.value, TRI_FALSE);
 	assert_non_null(r.evidence);
 	assert_non_null(strstr(r.evidence, "accounts.users: u00 (uid = 0); "));
@@ -515,17 +518,63 @@ test_evidence_many(void **state)
 	cond_result_free(&r);
 	/* a fact of the wrong type is unknown, never a pass */
 	json_object_set_new(json_array_get(users, 3), "uid", json_string("0"));
-	cond_eval(c, f, params, true, &r);
+	cond_eval(c, f, NULL, params, true, &r);
 	assert_int_equal(r.value, TRI_FALSE);
 	cond_result_free(&r);
 	cond_free(c);
 	c = cond_parse("any u in accounts.users: u.uid == 5", 35, &env, &e);
-	cond_eval(c, f, params, true, &r);
+	cond_eval(c, f, NULL, params, true, &r);
 	assert_int_equal(r.value, TRI_UNKNOWN);
 	assert_non_null(strstr(r.error_en, "accounts.users.uid"));
 	cond_result_free(&r);
 	cond_free(c);
 	json_decref(f);
+}
+
+/* A fact marked unavailable is unknown; a marked list is partial: an item
+ * that settles the answer decides it, the absence of one never does. */
+static void
+test_partial(void **state)
+{
+	char *missing = NULL;
+
+	(void)state;
+	unavail = json_pack("{s:{s:s}}", "accounts.users", "status", "error");
+	assert_int_equal(eval_ev("none u in accounts.users: u.password == "
+	    "\"empty\"", NULL, NULL), TRI_FALSE);
+	assert_int_equal(eval_ev("any u in accounts.users: u.uid == 0", NULL,
+	    NULL), TRI_TRUE);
+	assert_int_equal(eval_ev("none u in accounts.users: u.name == "
+	    "\"nobody\"", NULL, &missing), TRI_UNKNOWN);
+	assert_string_equal(missing, "accounts.users");
+	free(missing);
+	assert_int_equal(eval_ev("all u in accounts.users: u.uid >= 0", NULL,
+	    NULL), TRI_UNKNOWN);
+	assert_int_equal(eval_ev("count(accounts.users) == 5", NULL, NULL),
+	    TRI_UNKNOWN);
+	assert_int_equal(eval_ev("count(u in accounts.users: u.uid == 0) >= 1",
+	    NULL, NULL), TRI_UNKNOWN);
+	json_decref(unavail);
+
+	unavail = json_pack("{s:{s:s}}", "ssh", "status", "error");
+	assert_int_equal(eval_ev("\"3des-cbc\" in ssh.ciphers", NULL, NULL),
+	    TRI_TRUE);
+	assert_int_equal(eval_ev("\"none-such\" in ssh.ciphers", NULL,
+	    NULL), TRI_UNKNOWN);
+	assert_int_equal(eval_ev("\"none-such\" not in ssh.ciphers", NULL,
+	    NULL), TRI_UNKNOWN);
+	assert_int_equal(eval_ev("ssh.max_auth_tries < 5", NULL, NULL),
+	    TRI_UNKNOWN);
+	json_decref(unavail);
+
+	unavail = json_pack("{s:{s:s}}", "accounts.users.password", "status",
+	    "error");
+	assert_int_equal(eval_ev("none u in accounts.users: u.password == "
+	    "\"empty\"", NULL, NULL), TRI_UNKNOWN);
+	assert_int_equal(eval_ev("none u in accounts.users: u.uid == 99",
+	    NULL, NULL), TRI_TRUE);
+	json_decref(unavail);
+	unavail = NULL;
 }
 
 int
@@ -541,6 +590,7 @@ main(void)
 		cmocka_unit_test(test_regex_limit),
 		cmocka_unit_test(test_evidence),
 		cmocka_unit_test(test_evidence_many),
+		cmocka_unit_test(test_partial),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
