@@ -12,6 +12,14 @@
 
 CC ?= cc
 FUZZCC ?= clang
+# make V=1 shows every command.
+ifeq ($(V),1)
+Q =
+say = @true
+else
+Q = @
+say = @printf '  %-6s %s\n'
+endif
 PKGS = jansson yaml-0.1 libutf8proc libpcre2-8 liblz4 zlib libsodium libnftables sqlite3
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
@@ -50,6 +58,9 @@ FUZZERS := $(FUZZ_SRC:fuzz/%.c=build/fuzz/bin/%)
 PROGRAMS = build/canhgac-agent
 ASAN_PROGRAMS = build/asan/canhgac-agent
 
+# Objects are prerequisites of pattern rules only: keep them.
+.SECONDARY:
+
 .PHONY: dev-test fixtures all run check deps deps-build unit integration fuzz fuzz-long asan \
 	docs clean bench format
 
@@ -62,40 +73,51 @@ deps-build:
 
 build/gen/embedded.c: scripts/embed.sh $(SCHEMA) $(POLICY)
 	@mkdir -p $(@D)
-	scripts/embed.sh $@ $(SCHEMA) $(POLICY)
+	$(say) GEN $@
+	$(Q)scripts/embed.sh $@ $(SCHEMA) $(POLICY)
 
 build/gen/embedded.o: build/gen/embedded.c
-	$(CC) $(ALL_CFLAGS) -c $< -o $@
+	$(say) CC $@
+	$(Q)$(CC) $(ALL_CFLAGS) -c $< -o $@
 build/asan/gen/embedded.o: build/gen/embedded.c
 	@mkdir -p $(@D)
-	$(CC) $(ASAN_CFLAGS) -c $< -o $@
+	$(say) CC $@
+	$(Q)$(CC) $(ASAN_CFLAGS) -c $< -o $@
 build/fuzz/gen/embedded.o: build/gen/embedded.c
 	@mkdir -p $(@D)
-	$(FUZZCC) $(FUZZ_CFLAGS) -c $< -o $@
+	$(say) CC $@
+	$(Q)$(FUZZCC) $(FUZZ_CFLAGS) -c $< -o $@
 
 build/src/%.o: src/%.c
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -MMD -MP -c $< -o $@
+	$(say) CC $@
+	$(Q)$(CC) $(ALL_CFLAGS) -MMD -MP -c $< -o $@
 build/asan/src/%.o: src/%.c
 	@mkdir -p $(@D)
-	$(CC) $(ASAN_CFLAGS) -MMD -MP -c $< -o $@
+	$(say) CC $@
+	$(Q)$(CC) $(ASAN_CFLAGS) -MMD -MP -c $< -o $@
 build/fuzz/src/%.o: src/%.c
 	@mkdir -p $(@D)
-	$(FUZZCC) $(FUZZ_CFLAGS) -MMD -MP -c $< -o $@
+	$(say) CC $@
+	$(Q)$(FUZZCC) $(FUZZ_CFLAGS) -MMD -MP -c $< -o $@
 
 build/canhgac-agent: build/src/agent/main.o $(OBJ)
-	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) $^ $(PKG_LIBS) -lpthread -o $@
+	$(say) LINK $@
+	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) $^ $(PKG_LIBS) -lpthread -o $@
 build/asan/canhgac-agent: build/asan/src/agent/main.o $(ASAN_OBJ)
-	$(CC) $(ASAN_CFLAGS) $^ $(PKG_LIBS) -lpthread -o $@
+	$(say) LINK $@
+	$(Q)$(CC) $(ASAN_CFLAGS) $^ $(PKG_LIBS) -lpthread -o $@
 
 build/asan/tests/%: tests/unit/%.c $(TEST_HELPERS) $(ASAN_OBJ)
 	@mkdir -p $(@D)
-	$(CC) $(ASAN_CFLAGS) -Itests/unit $< $(TEST_HELPERS) $(ASAN_OBJ) \
+	$(say) LINK $@
+	$(Q)$(CC) $(ASAN_CFLAGS) -Itests/unit $< $(TEST_HELPERS) $(ASAN_OBJ) \
 		$(PKG_LIBS) $(CMOCKA_LIBS) -lpthread -o $@
 
 build/fuzz/bin/%: fuzz/%.c $(FUZZ_OBJ)
 	@mkdir -p $(@D)
-	$(FUZZCC) $(FUZZ_CFLAGS) -fsanitize=fuzzer $< $(FUZZ_OBJ) $(PKG_LIBS) \
+	$(say) LINK $@
+	$(Q)$(FUZZCC) $(FUZZ_CFLAGS) -fsanitize=fuzzer $< $(FUZZ_OBJ) $(PKG_LIBS) \
 		-lpthread -o $@
 
 asan: $(ASAN_PROGRAMS) $(TESTS)

@@ -601,6 +601,8 @@ pkg_apt_listname(const char *fname, struct apt_listname *ln)
 	    sizeof(ln->site)))
 		return false;
 	rest = d + 7;
+	if (rest > stem_end)	/* "_dists_" overlaps "_Packages" */
+		return false;
 	u = memchr(rest, '_', (size_t)(stem_end - rest));
 	if (u == NULL)
 		return false;

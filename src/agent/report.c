@@ -4,6 +4,7 @@
  * renderer.
  */
 #define _GNU_SOURCE
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -153,6 +154,56 @@ report_citation(json_t *doc, const char *id, bool en)
 		return text_dup(id);
 	return text_printf("%s %s", report_i18n(json_object_get(l, "title"),
 	    en), json_str(l, "number", ""));
+}
+
+/* "25/5/2018" from "2018-05-25" (Vietnamese short date), else a copy. */
+static char *
+report_short_date(const char *iso)
+{
+	int y, m, d;
+
+	if (iso == NULL || sscanf(iso, "%d-%d-%d", &y, &m, &d) != 3)
+		return text_dup(iso ? iso : "");
+	return text_printf("%d/%d/%d", d, m, y);
+}
+
+char *
+report_citation_short(json_t *doc, const char *id, bool en)
+{
+	static const char *const kinds[][3] = {
+		{"law", "Luật", "Law"},
+		{"decree", "Nghị định", "Decree"},
+		{"decision", "Quyết định", "Decision"},
+		{"regulation", "Quy định", "Regulation"},
+		{"circular", "Thông tư", "Circular"},
+		{"directive", "Chỉ thị", "Directive"},
+		{NULL, NULL, NULL},
+	};
+	json_t *l = json_object_get(json_object_get(doc, "legal"), id);
+	const char *kind, *number, *prefix = NULL;
+	char *date, *out;
+	size_t i;
+
+	if (l == NULL)
+		return text_dup(id);
+	kind = json_str(l, "kind", "");
+	number = json_str(l, "number", "");
+	if (strcmp(kind, "standard") == 0)
+		return text_dup(number);
+	for (i = 0; kinds[i][0] != NULL; i++)
+		if (strcmp(kind, kinds[i][0]) == 0)
+			prefix = kinds[i][en ? 2 : 1];
+	/* An official letter with no number yet ("Số: /UBND-CA"). */
+	if (number[0] == '/')
+		prefix = en ? "Official letter" : "Công văn";
+	if (strcmp(kind, "directive") != 0 && number[0] != '/')
+		return text_printf("%s %s", prefix ? prefix : "", number);
+	/* Directives share numbers across years (14/CT-TTg): add the date. */
+	date = report_short_date(json_str(l, "issued", NULL));
+	out = text_printf("%s %s %s %s", prefix ? prefix : "", number,
+	    en ? "of" : "ngày", date);
+	free(date);
+	return out;
 }
 
 int

@@ -32,7 +32,10 @@ void report_local_time(const char *rfc3339, char *buf, size_t size);
 /* Findings ordered for reading: status (fail, error, pass, na), then
  * severity (critical first), then check id. New array (borrowed items). */
 json_t *report_sorted(json_t *findings);
-/* Citation text of a legal id from the report's "legal" member. */
+/* Citation text of a legal id from the report's "legal" member: full
+ * ("Luật An ninh mạng 116/2025/QH15") or short ("Luật 116/2025/QH15",
+ * "Chỉ thị 14/CT-TTg ngày 25/5/2018"). */
 char *report_citation(json_t *doc, const char *id, bool en);
+char *report_citation_short(json_t *doc, const char *id, bool en);
 
 #endif

@@ -130,7 +130,8 @@ tx_basis(const struct tx *t, json_t *doc, json_t *f)
 	size_t i;
 
 	json_array_foreach(b, i, v) {
-		cit = report_citation(doc, json_string_value(v), t->en);
+		cit = report_citation_short(doc, json_string_value(v),
+		    t->en);
 		next = text_printf("%s%s%s", line, i ? "; " : "", cit);
 		free(cit);
 		free(line);
