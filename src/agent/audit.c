@@ -15,6 +15,7 @@
 #include "agent/audit.h"
 #include "agent/collect.h"
 #include "agent/schema.h"
+#include "agent/sysparse.h"
 #include "lib/file.h"
 #include "lib/json.h"
 #include "lib/text.h"
@@ -81,6 +82,13 @@ audit_config(const struct audit_opts *o, struct audit_setup *s, char *err,
 	}
 	if ((n = conf_find(s->conf->first, "unit")) != NULL)
 		s->unit = n->args[0];
+	if (collect_network_probe_check(s->conf, where, sizeof(where)) != 0) {
+		snprintf(err, errlen, "%s: giá trị không hợp lệ (cần HOST:CỔNG "
+		    "là địa chỉ IP, hoặc off; thời gian chờ 1-%d ms) — invalid "
+		    "value (HOST:PORT with an IP address, or off; timeout 1-%d "
+		    "ms)", where, 30000, 30000);
+		return -1;
+	}
 	return 0;
 }
 

@@ -31,6 +31,7 @@ struct collect_ctx {
 	const struct conf *conf; /* agent configuration, may be NULL */
 	json_t *facts;		/* the facts object being built */
 	json_t *unavailable;	/* schema path -> {status, reason{vi,en}} */
+	void *probe;		/* the Internet probe running (network.c) */
 };
 
 /* facts[name], created as an empty object when absent. */
@@ -69,6 +70,12 @@ struct collector {
 
 /* The table, ended by {NULL, NULL}. */
 extern const struct collector collectors[];
+
+/* Starts the Internet probe in the background (live audits only); the
+ * network collector takes its result, collect_network_probe_wait()
+ * discards it when that collector does not run. */
+void collect_network_probe_start(struct collect_ctx *ctx);
+void collect_network_probe_wait(struct collect_ctx *ctx);
 
 /* Runs every collector (or only those named in only, comma-separated). */
 void collect_all(struct collect_ctx *ctx, const char *only);

@@ -12,6 +12,7 @@
 #include <net/if.h>
 #include <netinet/in.h>
 #include <poll.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,7 +29,7 @@
 
 #define NETWORK_MAX_IFACES 1024
 #define NETWORK_MAX_TARGETS 16
-#define NETWORK_PROBE_TIMEOUT 1500 /* milliseconds */
+#define NETWORK_PROBE_TIMEOUT 1000 /* milliseconds */
 #define NETWORK_MAX_TIMEOUT 30000
 
 /* ---- routes ---- */
@@ -372,17 +373,24 @@ collect_network_connect(struct network_target *t, size_t n, long timeout)
 	return ok;
 }
 
-const char *
-collect_network_probe(const struct conf *conf, char *tried, size_t triedlen,
-                      char *err, size_t errlen)
+/*
+ * Reads the probe's configuration into t[0..*n) and *timeout; *off when
+ * "internet-probe off". false with err ("file:line:col: key ...") when a
+ * value is invalid.
+ */
+static bool
+collect_network_probe_plan(const struct conf *conf,
+    struct network_target *t, size_t *n, long *timeout, bool *off,
+    char *tried, size_t triedlen, char *err, size_t errlen)
 {
 	static const char *const defaults[] = {"1.1.1.1:443", "8.8.8.8:53"};
-	struct network_target t[NETWORK_MAX_TARGETS];
 	const struct conf_node *probe = NULL, *to = NULL;
 	const char *targets[NETWORK_MAX_TARGETS];
-	size_t n = 0, i, off = 0;
-	long timeout = NETWORK_PROBE_TIMEOUT;
+	size_t i, off_len = 0;
 
+	*n = 0;
+	*off = false;
+	*timeout = NETWORK_PROBE_TIMEOUT;
 	if (triedlen > 0)
 		tried[0] = '\0';
 	if (conf != NULL) {
@@ -390,35 +398,70 @@ collect_network_probe(const struct conf *conf, char *tried, size_t triedlen,
 		to = conf_find(conf->first, "internet-probe-timeout");
 	}
 	if (to != NULL &&
-	    (to->nargs != 1 || !text_to_long(to->args[0], &timeout) ||
-	     timeout < 1 || timeout > NETWORK_MAX_TIMEOUT)) {
-		snprintf(err, errlen, "internet-probe-timeout");
-		return NULL;
+	    (to->nargs != 1 || !text_to_long(to->args[0], timeout) ||
+	     *timeout < 1 || *timeout > NETWORK_MAX_TIMEOUT)) {
+		snprintf(err, errlen, "%s:%d:%d: internet-probe-timeout",
+		    to->file, to->line, to->col);
+		return false;
 	}
 	if (probe != NULL && probe->nargs == 1 &&
-	    strcmp(probe->args[0], "off") == 0)
-		return "disabled";
+	    strcmp(probe->args[0], "off") == 0) {
+		*off = true;
+		return true;
+	}
 	if (probe != NULL) {
 		if (probe->nargs == 0 || probe->nargs > NETWORK_MAX_TARGETS) {
-			snprintf(err, errlen, "internet-probe");
-			return NULL;
+			snprintf(err, errlen, "%s:%d:%d: internet-probe",
+			    probe->file, probe->line, probe->col);
+			return false;
 		}
 		for (i = 0; i < probe->nargs; i++)
-			targets[n++] = probe->args[i];
+			targets[(*n)++] = probe->args[i];
 	} else {
 		for (i = 0; i < 2; i++)
-			targets[n++] = defaults[i];
+			targets[(*n)++] = defaults[i];
 	}
-	for (i = 0; i < n; i++) {
+	for (i = 0; i < *n; i++) {
 		if (!collect_network_target(targets[i], &t[i])) {
-			snprintf(err, errlen, "internet-probe %s", targets[i]);
-			return NULL;
+			snprintf(err, errlen, "%s:%d:%d: internet-probe %s",
+			    probe->file, probe->line, probe->col, targets[i]);
+			return false;
 		}
-		if (off < triedlen)
-			off +=
-			    (size_t)snprintf(tried + off, triedlen - off,
-			                     "%s%s", i ? " " : "", targets[i]);
+		if (off_len < triedlen)
+			off_len += (size_t)snprintf(tried + off_len,
+			    triedlen - off_len, "%s%s", i ? " " : "",
+			    targets[i]);
 	}
+	return true;
+}
+
+int
+collect_network_probe_check(const struct conf *conf, char *err,
+    size_t errlen)
+{
+	struct network_target t[NETWORK_MAX_TARGETS];
+	size_t n;
+	long timeout;
+	bool off;
+
+	return collect_network_probe_plan(conf, t, &n, &timeout, &off, NULL,
+	    0, err, errlen) ? 0 : -1;
+}
+
+const char *
+collect_network_probe(const struct conf *conf, char *tried, size_t triedlen,
+                      char *err, size_t errlen)
+{
+	struct network_target t[NETWORK_MAX_TARGETS];
+	size_t n;
+	long timeout;
+	bool off;
+
+	if (!collect_network_probe_plan(conf, t, &n, &timeout, &off, tried,
+	    triedlen, err, errlen))
+		return NULL;
+	if (off)
+		return "disabled";
 	return collect_network_connect(t, n, timeout) ? "reachable"
 	                                              : "unreachable";
 }
@@ -641,6 +684,77 @@ collect_network_routes(struct collect_ctx *ctx, json_t *sec)
 		json_decref(routes);
 }
 
+/*
+ * The probe waits up to its timeout when a firewall drops the packets, so
+ * it runs in a thread from the start of the audit (collect_all) while the
+ * other collectors read files, and the network collector, last in the
+ * table, takes its result.
+ */
+struct network_probe_job {
+	pthread_t thread;
+	const struct conf *conf;
+	const char *res;
+	char tried[1024], err[256];
+};
+
+static void *
+collect_network_probe_run(void *arg)
+{
+	struct network_probe_job *j = arg;
+
+	j->res = collect_network_probe(j->conf, j->tried, sizeof(j->tried),
+	    j->err, sizeof(j->err));
+	return NULL;
+}
+
+void
+collect_network_probe_start(struct collect_ctx *ctx)
+{
+	struct network_probe_job *j;
+
+	if (!ctx->live || ctx->probe != NULL)
+		return;
+	if ((j = calloc(1, sizeof(*j))) == NULL)
+		return;
+	j->conf = ctx->conf;
+	if (pthread_create(&j->thread, NULL, collect_network_probe_run, j) !=
+	    0) {
+		free(j);
+		return;
+	}
+	ctx->probe = j;
+}
+
+/* The probe's result: from the thread if one was started, else now. */
+static const char *
+collect_network_probe_result(struct collect_ctx *ctx, char *tried,
+    size_t triedlen, char *err, size_t errlen)
+{
+	struct network_probe_job *j = ctx->probe;
+	const char *res;
+
+	if (j == NULL)
+		return collect_network_probe(ctx->conf, tried, triedlen, err,
+		    errlen);
+	pthread_join(j->thread, NULL);
+	snprintf(tried, triedlen, "%s", j->tried);
+	snprintf(err, errlen, "%s", j->err);
+	res = j->res;
+	free(j);
+	ctx->probe = NULL;
+	return res;
+}
+
+void
+collect_network_probe_wait(struct collect_ctx *ctx)
+{
+	char tried[8], err[8];
+
+	if (ctx->probe != NULL)
+		(void)collect_network_probe_result(ctx, tried, sizeof(tried),
+		    err, sizeof(err));
+}
+
 void
 collect_network(struct collect_ctx *ctx)
 {
@@ -665,8 +779,8 @@ collect_network(struct collect_ctx *ctx)
 	}
 	collect_network_interfaces(ctx, sec, &lan);
 	collect_network_routes(ctx, sec);
-	res = collect_network_probe(ctx->conf, tried, sizeof(tried), err,
-	                            sizeof(err));
+	res = collect_network_probe_result(ctx, tried, sizeof(tried), err,
+	                                   sizeof(err));
 	if (res == NULL) {
 		char *vi = text_printf("cấu hình thử kết nối Internet không "
 		                       "hợp lệ: %s",

@@ -390,6 +390,84 @@ software_owned_scan(struct software_owned *o, const char *map, size_t len,
 		p = software_owned_line(o, hit + 1, end, pl, first_component);
 }
 
+/*
+ * Reads one dpkg .list file in 64 KiB pieces, each ending at a line's end,
+ * so that a package listing hundreds of thousands of files (4 MB for
+ * google-cloud-cli) does not become resident at once. A line longer than
+ * the buffer is skipped. 0 or -errno.
+ */
+static int
+software_owned_file(struct collect_ctx *ctx, struct software_owned *o,
+    const char *path)
+{
+	enum { CHUNK = 65536 };
+	char *buf;
+	size_t have = 0, total = 0, keep, i;
+	bool skipping = false;
+	struct stat st;
+	ssize_t got;
+	int fd;
+
+	fd = file_open(ctx->rootfd, path, O_RDONLY | O_NONBLOCK);
+	if (fd < 0)
+		return fd;
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return -EINVAL;
+	}
+	if ((buf = malloc(CHUNK)) == NULL)
+		abort();
+	for (;;) {
+		got = read(fd, buf + have, CHUNK - have);
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got < 0) {
+			got = -errno;
+			break;
+		}
+		total += (size_t)got;
+		if (total > FILE_MAX_MEDIUM) {
+			got = -EFBIG;
+			break;
+		}
+		have += (size_t)got;
+		if (have == 0)
+			break;
+		/* the last complete line, or all of it at the end */
+		for (keep = have; keep > 0 && buf[keep - 1] != '\n'; keep--)
+			;
+		if (got == 0)
+			keep = have;
+		if (keep == 0) {
+			/* one line fills the buffer: drop it */
+			skipping = true;
+			have = 0;
+			continue;
+		}
+		i = 0;
+		if (skipping) {
+			while (i < keep && buf[i] != '\n')
+				i++;
+			i++;
+			skipping = false;
+		}
+		if (i < keep) {
+			software_owned_scan(o, buf + i, keep - i, "/opt/", true);
+			software_owned_scan(o, buf + i, keep - i,
+			    "/usr/local/bin/", false);
+			software_owned_scan(o, buf + i, keep - i,
+			    "/usr/local/sbin/", false);
+		}
+		memmove(buf, buf + keep, have - keep);
+		have -= keep;
+		if (got == 0)
+			break;
+	}
+	free(buf);
+	close(fd);
+	return got < 0 ? (int)got : 0;
+}
+
 /* Paths under /opt and /usr/local/{s,}bin that dpkg packages own;
  * false (fact marked) when they cannot be known. */
 static bool
@@ -414,14 +492,13 @@ software_owned_load(struct collect_ctx *ctx, struct software_owned *o)
 		return false;
 	}
 	for (i = 0; i < n; i++) {
-		size_t nl = strlen(names[i]), len;
-		const char *map;
+		size_t nl = strlen(names[i]);
 		char *path;
 
 		if (nl < 6 || strcmp(names[i] + nl - 5, ".list") != 0)
 			continue;
 		path = file_join(SOFTWARE_INFO_DIR, names[i]);
-		r = file_map(ctx->rootfd, path, FILE_MAX_MEDIUM, &map, &len);
+		r = software_owned_file(ctx, o, path);
 		if (r < 0) {
 			collect_file_error(ctx, "software.unpackaged", path, r);
 			free(path);
@@ -429,12 +506,6 @@ software_owned_load(struct collect_ctx *ctx, struct software_owned *o)
 			return false;
 		}
 		free(path);
-		if (len == 0)
-			continue;
-		software_owned_scan(o, map, len, "/opt/", true);
-		software_owned_scan(o, map, len, "/usr/local/bin/", false);
-		software_owned_scan(o, map, len, "/usr/local/sbin/", false);
-		file_unmap(map, len);
 	}
 	file_list_free(names, n);
 	if (o->n > 1)

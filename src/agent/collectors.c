@@ -9,7 +9,6 @@
 
 const struct collector collectors[] = {
 	{"system", collect_system},
-	{"network", collect_network},
 	{"sysctl", collect_sysctl},
 	{"packages", collect_packages},
 	{"services", collect_services},
@@ -26,6 +25,7 @@ const struct collector collectors[] = {
 	{"wifi", collect_wifi},
 	{"mail", collect_mail},
 	{"software", collect_software},
+	{"network", collect_network},	/* last: waits for the probe */
 	{NULL, NULL},
 };
 
@@ -51,7 +51,10 @@ collect_all(struct collect_ctx *ctx, const char *only)
 	const struct collector *c;
 
 	json_object_set_new(ctx->facts, "schema", json_integer(1));
+	if (collect_wanted(only, "network"))
+		collect_network_probe_start(ctx);
 	for (c = collectors; c->name != NULL; c++)
 		if (collect_wanted(only, c->name))
 			c->run(ctx);
+	collect_network_probe_wait(ctx);
 }

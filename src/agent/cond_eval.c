@@ -687,7 +687,9 @@ cond_x_quant(struct xp *X, const struct node *q, enum tri t)
 	 * items matching; otherwise how many matched. */
 	list_items = (q->k == N_ALL && t == TRI_FALSE) ||
 	    (q->k != N_ALL && t == (q->k == N_ANY ? TRI_TRUE : TRI_FALSE));
-	if (list_items) {
+	if (json_array_size(l.j) == 0) {
+		cond_sb_str(&f, " []");
+	} else if (list_items) {
 		cond_sb_items(X, &f, q, l.j, q->k == N_ALL ? TRI_FALSE :
 		    TRI_TRUE, &nf);
 	} else {

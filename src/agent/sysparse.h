@@ -41,6 +41,10 @@ int collect_network_parse_resolv(const char *buf, size_t len, json_t *servers);
  * tried written into tried; NULL on a configuration error (err filled). */
 const char *collect_network_probe(const struct conf *conf, char *tried,
                                   size_t triedlen, char *err, size_t errlen);
+/* Checks the probe's configuration without probing: 0, or -1 with err
+ * "file:line:col: key value". */
+int collect_network_probe_check(const struct conf *conf, char *err,
+                                size_t errlen);
 
 /* collect_sysctl.c */
 enum {

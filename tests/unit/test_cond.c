@@ -476,6 +476,8 @@ test_evidence(void **state)
 	expect_evidence("none u in accounts.users: u.name == \"x\"", TRI_TRUE,
 	    "accounts.users: 0/5 matched");
 	expect_evidence("22 in ssh.ports", TRI_TRUE, "ssh.ports = [22]");
+	expect_evidence("any n in wifi.networks: n.security == \"open\"",
+	    TRI_FALSE, "wifi.networks: []");
 	/* long strings are cut at 200 bytes */
 	got = NULL;
 	assert_int_equal(eval_ev("system.hostname == \"x\"", &got, NULL),
