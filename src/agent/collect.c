@@ -104,3 +104,20 @@ collect_param_int(struct collect_ctx *ctx, const char *name, long long def)
 	return json_is_integer(v) ? json_integer_value(v) : def;
 }
 
+
+bool
+collect_unit_enabled(struct collect_ctx *ctx, const char *unit, bool *known)
+{
+	json_t *en = json_path(ctx->facts, "services.enabled"), *v;
+	size_t i;
+
+	if (!json_is_array(en)) {
+		*known = false;
+		return false;
+	}
+	json_array_foreach(en, i, v) {
+		if (json_is_string(v) && strcmp(json_string_value(v), unit) == 0)
+			return true;
+	}
+	return false;
+}

@@ -56,6 +56,11 @@ void collect_not_live(struct collect_ctx *ctx, const char *path);
 void collect_parse_error(struct collect_ctx *ctx, const char *path,
     const char *file, int line, const char *what_vi, const char *what_en);
 
+/* true when unit is in services.enabled (collected earlier); *known is set
+ * false when that list is not known (then the answer is false). */
+bool collect_unit_enabled(struct collect_ctx *ctx, const char *unit,
+    bool *known);
+
 /* Policy parameter helpers (NULL / def when absent or mistyped). */
 json_t *collect_param(struct collect_ctx *ctx, const char *name);
 long long collect_param_int(struct collect_ctx *ctx, const char *name,

@@ -34,18 +34,6 @@
 
 /* ---- routes ---- */
 
-static int
-collect_network_nibble(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* 1 to 8 hex digits, exactly the field */
 static bool
 collect_network_hex32(const char *s, size_t len, uint32_t *out)
@@ -57,7 +45,7 @@ collect_network_hex32(const char *s, size_t len, uint32_t *out)
 	if (len == 0 || len > 8)
 		return false;
 	for (i = 0; i < len; i++) {
-		if ((h = collect_network_nibble(s[i])) < 0)
+		if ((h = text_hexval(s[i])) < 0)
 			return false;
 		v = v << 4 | (uint32_t)h;
 	}
@@ -75,8 +63,8 @@ collect_network_hex128(const char *s, size_t len, unsigned char out[16])
 	if (len != 32)
 		return false;
 	for (i = 0; i < 16; i++) {
-		hi = collect_network_nibble(s[2 * i]);
-		lo = collect_network_nibble(s[2 * i + 1]);
+		hi = text_hexval(s[2 * i]);
+		lo = text_hexval(s[2 * i + 1]);
 		if (hi < 0 || lo < 0)
 			return false;
 		out[i] = (unsigned char)(hi << 4 | lo);

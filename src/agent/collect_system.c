@@ -80,13 +80,7 @@ collect_system_parse_os_release(const char *buf, size_t len,
 		char *key, *v;
 
 		line++;
-		while (ll > 0 && (*l == ' ' || *l == '\t')) {
-			l++;
-			ll--;
-		}
-		while (ll > 0 && (l[ll - 1] == ' ' || l[ll - 1] == '\t' ||
-		                  l[ll - 1] == '\r'))
-			ll--;
+		text_trim_span(&l, &ll);
 		if (ll == 0 || *l == '#')
 			continue;
 		eq = memchr(l, '=', ll);

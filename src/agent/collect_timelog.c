@@ -20,21 +20,6 @@
 
 /* true when unit is in services.enabled; *known false when that list is
  * not available */
-static bool
-collect_timelog_enabled(struct collect_ctx *ctx, const char *unit, bool *known)
-{
-	json_t *en = json_path(ctx->facts, "services.enabled"), *v;
-	size_t i;
-
-	if (!json_is_array(en)) {
-		*known = false;
-		return false;
-	}
-	json_array_foreach(en, i, v) if (strcmp(json_string_value(v), unit) ==
-	                                 0) return true;
-	return false;
-}
-
 static void
 collect_timelog_no_services(struct collect_ctx *ctx, const char *path)
 {
@@ -76,7 +61,7 @@ collect_timelog_timesync(struct collect_ctx *ctx)
 
 	for (i = 0; i < sizeof(svc) / sizeof(svc[0]); i++) {
 		for (k = 0; svc[i].units[k] != NULL; k++)
-			if (collect_timelog_enabled(ctx, svc[i].units[k],
+			if (collect_unit_enabled(ctx, svc[i].units[k],
 			                            &known)) {
 				json_set_str(sec, "service", svc[i].name);
 				json_set_bool(sec, "enabled", true);
@@ -293,9 +278,9 @@ collect_timelog_logging(struct collect_ctx *ctx)
 
 	collect_timelog_journal(ctx, sec);
 
-	if (collect_timelog_enabled(ctx, "rsyslog.service", &known))
+	if (collect_unit_enabled(ctx, "rsyslog.service", &known))
 		daemon = "rsyslog";
-	else if (collect_timelog_enabled(ctx, "syslog-ng.service", &known))
+	else if (collect_unit_enabled(ctx, "syslog-ng.service", &known))
 		daemon = "syslog-ng";
 	if (!known) {
 		collect_timelog_no_services(ctx, "logging.syslog_daemon");
@@ -313,7 +298,7 @@ collect_timelog_logging(struct collect_ctx *ctx)
 		    ctx, "/etc/syslog-ng/syslog-ng.conf",
 		    "/etc/syslog-ng/conf.d", collect_timelog_syslogng_remote);
 	/* the journal's own uploader counts as well */
-	if (collect_timelog_enabled(ctx, "systemd-journal-upload.service",
+	if (collect_unit_enabled(ctx, "systemd-journal-upload.service",
 	                            &known))
 		remote = true;
 	/* one forwarding rule is enough, even if another file was not read */
@@ -322,7 +307,7 @@ collect_timelog_logging(struct collect_ctx *ctx)
 	if (json_object_get(ctx->unavailable, "logging.remote") == NULL)
 		json_set_bool(sec, "remote", remote);
 
-	audit = collect_timelog_enabled(ctx, "auditd.service", &known) &&
+	audit = collect_unit_enabled(ctx, "auditd.service", &known) &&
 	        (file_exists(ctx->rootfd, "/etc/audit/auditd.conf") ||
 	         file_exists(ctx->rootfd, "/sbin/auditd") ||
 	         file_exists(ctx->rootfd, "/usr/sbin/auditd"));

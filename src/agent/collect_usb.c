@@ -159,21 +159,6 @@ collect_usb_modprobe(struct collect_ctx *ctx, bool *blocked)
 	free(files);
 }
 
-static bool
-collect_usb_service(struct collect_ctx *ctx, const char *unit, bool *known)
-{
-	json_t *en = json_path(ctx->facts, "services.enabled"), *v;
-	size_t i;
-
-	if (!json_is_array(en)) {
-		*known = false;
-		return false;
-	}
-	json_array_foreach(en, i, v) if (strcmp(json_string_value(v), unit) ==
-	                                 0) return true;
-	return false;
-}
-
 /* GNOME media-handling from the dconf system database. */
 static void
 collect_usb_media(struct collect_ctx *ctx, json_t *sec)
@@ -288,7 +273,7 @@ collect_usb(struct collect_ctx *ctx)
 		collect_file_error(ctx, "usb.storage_blocked",
 		                   "/etc/usbguard/usbguard-daemon.conf", r);
 	}
-	enabled = collect_usb_service(ctx, "usbguard.service", &known);
+	enabled = collect_unit_enabled(ctx, "usbguard.service", &known);
 	if (!known) {
 		collect_unavailable(
 		    ctx, "usb.usbguard", "error",

@@ -91,18 +91,6 @@ wifi_hex64(struct wifi_span v)
 	return true;
 }
 
-static int
-wifi_hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /*
  * Measures a key without copying it: its length in characters and the
  * classes of its characters. esc: the value uses keyfile escapes (\s).
@@ -196,8 +184,8 @@ wifi_ssid(struct wifi_span v, enum wifi_ssid_form form)
 		if (v.n % 2 != 0 || v.n / 2 > WIFI_SSID_MAX)
 			return NULL;
 		for (i = 0; i < v.n; i += 2) {
-			if ((h = wifi_hexval(v.s[i])) < 0 ||
-			    (l = wifi_hexval(v.s[i + 1])) < 0)
+			if ((h = text_hexval(v.s[i])) < 0 ||
+			    (l = text_hexval(v.s[i + 1])) < 0)
 				return NULL;
 			raw[n++] = (unsigned char)(h * 16 + l);
 		}
@@ -209,8 +197,8 @@ wifi_ssid(struct wifi_span v, enum wifi_ssid_form form)
 				c = (unsigned char)v.s[++i];
 				if (form == SSID_PRINTF && c == 'x' &&
 				    i + 2 < v.n &&
-				    (h = wifi_hexval(v.s[i + 1])) >= 0 &&
-				    (l = wifi_hexval(v.s[i + 2])) >= 0) {
+				    (h = text_hexval(v.s[i + 1])) >= 0 &&
+				    (l = text_hexval(v.s[i + 2])) >= 0) {
 					c = (unsigned char)(h * 16 + l);
 					i += 2;
 				} else
@@ -605,13 +593,7 @@ collect_wifi_parse_wpa_supplicant(const char *buf, size_t len,
 	memset(&w, 0, sizeof(w));
 	while (text_next_line(&p, end, &l, &ll)) {
 		lineno++;
-		while (ll > 0 && (*l == ' ' || *l == '\t')) {
-			l++;
-			ll--;
-		}
-		while (ll > 0 && (l[ll - 1] == ' ' || l[ll - 1] == '\t' ||
-		    l[ll - 1] == '\r'))
-			ll--;
+		text_trim_span(&l, &ll);
 		if (ll == 0 || *l == '#')
 			continue;
 		if (!open) {

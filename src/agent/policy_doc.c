@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "agent/policy_doc.h"
+#include "agent/report.h"
 #include "lib/text.h"
 
 struct doc {
@@ -73,25 +74,6 @@ doc_cell(struct doc *d, const char *s)
 	}
 }
 
-static const struct {
-	const char *vi, *en;
-} doc_points[9] = {
-	{NULL, NULL},
-	{"Nâng cao nhận thức", "Awareness"},
-	{"Tuân thủ pháp luật", "Legal compliance"},
-	{"Biện pháp kỹ thuật", "Technical measures"},
-	{"Ứng cứu sự cố", "Incident response"},
-	{"Trách nhiệm và quản lý", "Accountability and management"},
-	{"Bảo vệ bí mật nhà nước", "State secrets"},
-	{"Kết nối, tài khoản và thư điện tử",
-	    "Connections, accounts and e-mail"},
-	{"Hạ tầng, lỗ hổng và chuỗi cung ứng",
-	    "Infrastructure, vulnerabilities and supply chain"},
-};
-
-static const char *const doc_sev_vi[] = {"thông tin", "thấp", "trung bình",
-	"cao", "nghiêm trọng"};
-
 static void
 doc_legal_ref(struct doc *d, const struct policy *p, const char *id)
 {
@@ -121,7 +103,8 @@ doc_check(struct doc *d, const struct policy *p, const struct check *c,
 	doc_printf(d, "### `%s` — %s\n\n*%s*\n\n", c->id, c->title.vi,
 	    c->title.en);
 	doc_printf(d, "- Mức độ / severity: %s / %s\n",
-	    doc_sev_vi[c->severity], severity_name(c->severity));
+	    report_severity_label(severity_name(c->severity), false),
+	    severity_name(c->severity));
 	doc_str(d, "- Cấp độ / levels:");
 	for (lv = 1; lv <= 5; lv++)
 		if (c->levels & (1u << lv))
@@ -170,7 +153,8 @@ policy_doc_checks(const struct policy *p, const char *today)
 		for (n = 0, i = 0; i < p->nchecks; i++)
 			n += p->checks[i].point == pt;
 		doc_printf(&d, "## Điểm %d — %s / Point %d — %s\n\n", pt,
-		    doc_points[pt].vi, pt, doc_points[pt].en);
+		    report_point_title(pt, false), pt,
+		    report_point_title(pt, true));
 		if (n == 0)
 			doc_str(&d, "*Chưa có tiêu chí tự động. No automated "
 			    "check.*\n\n");

@@ -38,6 +38,13 @@ char *text_dup(const char *s);
 /* malloc'd printf; never NULL */
 char *text_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/* Value of a hexadecimal digit, or -1. */
+int text_hexval(int c);
+
+/* Narrows s[0..*len) to its text without surrounding spaces, tabs and a
+ * trailing carriage return. */
+void text_trim_span(const char **s, size_t *len);
+
 /* Parses a decimal integer; false on garbage or overflow. */
 bool text_to_long(const char *s, long *out);
 

@@ -253,6 +253,27 @@ test_strerror_vi_nfc(void **state)
 	}
 }
 
+static void
+test_hex_and_span(void **state)
+{
+	const char *s = " \t key = v \t\r";
+	size_t len = strlen(s);
+
+	(void)state;
+	assert_int_equal(text_hexval('0'), 0);
+	assert_int_equal(text_hexval('a'), 10);
+	assert_int_equal(text_hexval('F'), 15);
+	assert_int_equal(text_hexval('g'), -1);
+	assert_int_equal(text_hexval(0xc3), -1);
+	text_trim_span(&s, &len);
+	assert_int_equal(len, 7);
+	assert_memory_equal(s, "key = v", 7);
+	s = " \t ";
+	len = strlen(s);
+	text_trim_span(&s, &len);
+	assert_int_equal(len, 0);
+}
+
 int
 main(void)
 {
@@ -268,6 +289,7 @@ main(void)
 		cmocka_unit_test(test_to_long),
 		cmocka_unit_test(test_strerror_vi),
 		cmocka_unit_test(test_strerror_vi_nfc),
+		cmocka_unit_test(test_hex_and_span),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
