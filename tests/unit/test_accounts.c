@@ -198,11 +198,16 @@ unprivileged_run(void)
 	return ok;
 }
 
+static int
+unprivileged_child(void)
+{
+	return unprivileged_run() ? 0 : 1;
+}
+
 static void
 test_needs_root(void **state)
 {
 	char path[4096];
-	pid_t pid;
 	int st;
 
 	(void)state;
@@ -215,17 +220,7 @@ test_needs_root(void **state)
 		assert_true(st);
 		return;
 	}
-	pid = fork();
-	assert_true(pid >= 0);
-	if (pid == 0) {
-		if (setgroups(0, NULL) < 0 || setgid(65534) < 0 ||
-		    setuid(65534) < 0)
-			_exit(2);
-		_exit(unprivileged_run() ? 0 : 1);
-	}
-	assert_int_equal(waitpid(pid, &st, 0), pid);
-	assert_true(WIFEXITED(st));
-	assert_int_equal(WEXITSTATUS(st), 0);
+	assert_int_equal(testutil_as_nobody(unprivileged_child), 0);
 }
 
 static void

@@ -264,7 +264,6 @@ test_unreadable(void **state)
 {
 	char dir[4096], path[4200];
 	FILE *f;
-	pid_t pid;
 	int st;
 
 	(void)state;
@@ -285,18 +284,10 @@ test_unreadable(void **state)
 		assert_int_equal(unreadable_child(), 0);
 		return;
 	}
-	pid = fork();
-	assert_true(pid >= 0);
-	if (pid == 0) {
-		if (setgid(65534) != 0 || setuid(65534) != 0)
-			_exit(2);
-		_exit(unreadable_child());
-	}
-	assert_int_equal(waitpid(pid, &st, 0), pid);
-	if (WIFEXITED(st) && WEXITSTATUS(st) == 2)
+	st = testutil_as_nobody(unreadable_child);
+	if (st == 2)
 		skip();	/* cannot drop privileges here */
-	assert_true(WIFEXITED(st));
-	assert_int_equal(WEXITSTATUS(st), 0);
+	assert_int_equal(st, 0);
 }
 
 int

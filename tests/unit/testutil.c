@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <grp.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "testutil.h"
@@ -85,4 +87,25 @@ testutil_unavailable(struct collect_ctx *ctx, const char *path)
 	json_t *u = json_object_get(ctx->unavailable, path);
 
 	return u ? json_string_value(json_object_get(u, "status")) : NULL;
+}
+
+int
+testutil_as_nobody(int (*child)(void))
+{
+	pid_t pid;
+	int st;
+
+	fflush(NULL);
+	pid = fork();
+	if (pid < 0)
+		return -1;
+	if (pid == 0) {
+		if (geteuid() == 0 && (setgroups(0, NULL) < 0 ||
+		    setgid(65534) < 0 || setuid(65534) < 0))
+			_exit(2);
+		_exit(child());
+	}
+	if (waitpid(pid, &st, 0) != pid || !WIFEXITED(st))
+		return -1;
+	return WEXITSTATUS(st);
 }

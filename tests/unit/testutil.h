@@ -26,4 +26,9 @@ json_t *testutil_item(json_t *list, const char *field, const char *value);
 /* The status ("error"/"na") recorded for a schema path, or NULL. */
 const char *testutil_unavailable(struct collect_ctx *ctx, const char *path);
 
+/* Runs child in a forked process that, when we are root, first drops to
+ * uid and gid 65534 (nobody). Returns child's exit status, 2 when the
+ * privileges could not be dropped, -1 when it did not exit normally. */
+int testutil_as_nobody(int (*child)(void));
+
 #endif
