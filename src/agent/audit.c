@@ -352,6 +352,10 @@ audit_cite(const struct policy *p, json_t *legal, json_t *basis)
 		if (l->successor != NULL)
 			json_set_str(e, "successor", l->successor);
 		json_set_bool(e, "cited_by_directive", l->cited);
+		if (l->unverified.vi != NULL)
+			json_object_set_new(e, "unverified", json_pack(
+			    "{s:s, s:s}", "vi", l->unverified.vi, "en",
+			    l->unverified.en));
 		json_object_set_new(legal, id, e);
 	}
 }

@@ -765,16 +765,19 @@ policy_legal_free(struct legal *l)
 	free(l->effective);
 	free(l->until);
 	free(l->successor);
+	free(l->unverified.vi);
+	free(l->unverified.en);
 }
 
 static bool
 policy_one_legal(struct loader *L, const struct ynode *n)
 {
 	static const char *const keys[] = {"id", "kind", "number", "title",
-	    "issued", "effective", "until", "successor", "cited", NULL};
+	    "issued", "effective", "until", "successor", "cited", "unverified",
+	    NULL};
 	static const char *const required[] = {"id", "kind", "number",
 	    "title", "issued", "effective", NULL};
-	struct ynode *v[9];
+	struct ynode *v[10];
 	struct policy *p = L->p;
 	struct legal *l;
 	size_t i;
@@ -819,6 +822,9 @@ policy_one_legal(struct loader *L, const struct ynode *n)
 		policy_ref(L, v[7]);
 	}
 	if (v[8] != NULL && !policy_bool(L, v[8], "cited", &l->cited))
+		return false;
+	if (v[9] != NULL && !policy_i18n(L, v[9], "unverified",
+	    &l->unverified))
 		return false;
 	return true;
 }

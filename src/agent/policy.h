@@ -39,6 +39,8 @@ struct legal {
 	char *until;		/* last day in force, or NULL */
 	char *successor;	/* id of the text replacing it, or NULL */
 	bool cited;		/* cited by the directive itself */
+	struct i18n unverified;	/* what of it could not be verified, or
+				   NULL texts when all was */
 };
 
 struct cond;			/* a checked condition (cond.h) */

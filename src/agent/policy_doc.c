@@ -89,6 +89,9 @@ doc_legal_ref(struct doc *d, const struct policy *p, const char *id)
 	if (l->until != NULL)
 		doc_printf(d, " đến / until %s", l->until);
 	doc_str(d, ")");
+	if (l->unverified.vi != NULL)
+		doc_printf(d, " — **chưa xác minh / unverified:** %s / %s",
+		    l->unverified.vi, l->unverified.en);
 }
 
 static void

@@ -167,8 +167,8 @@ report_short_date(const char *iso)
 	return text_printf("%d/%d/%d", d, m, y);
 }
 
-char *
-report_citation_short(json_t *doc, const char *id, bool en)
+static char *
+report_citation_plain(json_t *l, const char *id, bool en)
 {
 	static const char *const kinds[][3] = {
 		{"law", "Luật", "Law"},
@@ -179,7 +179,6 @@ report_citation_short(json_t *doc, const char *id, bool en)
 		{"directive", "Chỉ thị", "Directive"},
 		{NULL, NULL, NULL},
 	};
-	json_t *l = json_object_get(json_object_get(doc, "legal"), id);
 	const char *kind, *number, *prefix = NULL;
 	char *date, *out;
 	size_t i;
@@ -204,6 +203,34 @@ report_citation_short(json_t *doc, const char *id, bool en)
 	    en ? "of" : "ngày", date);
 	free(date);
 	return out;
+}
+
+/* Texts whose dates are not verified are marked "(*)"; the renderers
+ * explain the mark (report_legal_note). */
+char *
+report_citation_short(json_t *doc, const char *id, bool en)
+{
+	json_t *l = json_object_get(json_object_get(doc, "legal"), id);
+	char *plain, *marked;
+
+	plain = report_citation_plain(l, id, en);
+	if (l == NULL || json_object_get(l, "unverified") == NULL)
+		return plain;
+	marked = text_printf("%s (*)", plain);
+	free(plain);
+	return marked;
+}
+
+bool
+report_has_unverified(json_t *doc)
+{
+	const char *id;
+	json_t *l;
+
+	json_object_foreach(json_object_get(doc, "legal"), id, l)
+		if (json_object_get(l, "unverified") != NULL)
+			return true;
+	return false;
 }
 
 int

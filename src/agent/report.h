@@ -37,5 +37,7 @@ json_t *report_sorted(json_t *findings);
  * "Chỉ thị 14/CT-TTg ngày 25/5/2018"). */
 char *report_citation(json_t *doc, const char *id, bool en);
 char *report_citation_short(json_t *doc, const char *id, bool en);
+/* true when a cited text has dates not verified ("unverified" member). */
+bool report_has_unverified(json_t *doc);
 
 #endif

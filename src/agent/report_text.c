@@ -276,6 +276,30 @@ tx_header(const struct tx *t, json_t *doc)
 	fputs("\n", t->out);
 }
 
+/* Explains the "(*)" after a citation: what of that text is unverified. */
+static void
+tx_unverified(const struct tx *t, json_t *doc)
+{
+	const char *id;
+	json_t *l;
+	char *c, *line;
+
+	fprintf(t->out, "\n%s(*) %s%s\n", tx_c(t, DIM), t->en ?
+	    "Not verified against the official text:" :
+	    "Chưa đối chiếu được với văn bản chính thức:", tx_c(t, RESET));
+	json_object_foreach(json_object_get(doc, "legal"), id, l) {
+		if (json_object_get(l, "unverified") == NULL)
+			continue;
+		c = report_citation(doc, id, t->en);
+		line = text_printf("%s: %s", c, report_i18n(
+		    json_object_get(l, "unverified"), t->en));
+		fputs("    ", t->out);
+		tx_wrap(t, line, 4, 6);
+		free(c);
+		free(line);
+	}
+}
+
 int
 report_text(FILE *out, json_t *doc, const struct report_opts *o)
 {
@@ -324,5 +348,7 @@ report_text(FILE *out, json_t *doc, const struct report_opts *o)
 			    tx_c(&t, RESET));
 	}
 	json_decref(sorted);
+	if (report_has_unverified(doc))
+		tx_unverified(&t, doc);
 	return ferror(out) ? -1 : 0;
 }

@@ -127,7 +127,7 @@ test_good_policies(void **state)
 	assert_int_equal(p->nchecks, 6);
 	assert_int_equal(p->nlegal, 6);
 	assert_string_equal(p->checks[0].id, "ssh-root");
-	assert_int_equal(p->checks[0].line, 64);
+	assert_int_equal(p->checks[0].line, 65);
 	assert_non_null(strstr(p->checks[0].file, "001-full.yml"));
 	policy_free(p);
 	/* the shipped policy, embedded and from policy/ */
@@ -186,6 +186,9 @@ test_members(void **state)
 	assert_string_equal(l->successor, "luat-anm-2025");
 	assert_true(l->cited);
 	assert_false(policy_legal(p, "luat-anm-2025")->cited);
+	assert_null(l->unverified.vi);
+	assert_string_equal(policy_legal(p, "luat-anm-2025")->unverified.en,
+	    "Issue date not checked");
 	assert_int_equal(json_integer_value(json_object_get(p->params,
 	    "lock_seconds")), 900);
 	assert_true(json_is_true(json_object_get(p->params, "strict")));
