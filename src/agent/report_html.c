@@ -62,11 +62,16 @@ static const char html_style[] =
 static void
 html_counts_row(FILE *out, json_t *c)
 {
-	fprintf(out, "<td>%lld</td><td>%lld</td><td>%lld</td><td>%lld</td>"
-	    "<td><span class=\"bar\"><span style=\"width:%lld%%\"></span>"
-	    "</span> %lld</td>", json_int(c, "pass", 0),
-	    json_int(c, "fail", 0), json_int(c, "error", 0),
-	    json_int(c, "na", 0), json_int(c, "score", 0),
+	fprintf(out, "<td>%lld</td><td>%lld</td><td>%lld</td><td>%lld</td>",
+	    json_int(c, "pass", 0), json_int(c, "fail", 0),
+	    json_int(c, "error", 0), json_int(c, "na", 0));
+	/* nothing applicable and known: no score to show */
+	if (json_int(c, "pass", 0) + json_int(c, "fail", 0) == 0) {
+		fputs("<td>—</td>", out);
+		return;
+	}
+	fprintf(out, "<td><span class=\"bar\"><span style=\"width:%lld%%\">"
+	    "</span></span> %lld</td>", json_int(c, "score", 0),
 	    json_int(c, "score", 0));
 }
 
@@ -111,15 +116,13 @@ html_finding(FILE *out, json_t *doc, json_t *f, bool en)
 		fprintf(out, "<dt>%s</dt><dd>", en ? "Legal basis" :
 		    "Căn cứ pháp lý");
 		json_array_foreach(b, i, v) {
-			const char *id = json_string_value(v);
-			char *c = report_citation(doc, id, en);
+			/* short here; titles in the table of texts below */
+			char *c = report_citation_short(doc,
+			    json_string_value(v), en);
 
 			if (i > 0)
 				fputs("; ", out);
 			html_esc(out, c);
-			if (json_object_get(json_object_get(json_object_get(doc,
-			    "legal"), id), "unverified") != NULL)
-				fputs(" (*)", out);
 			free(c);
 		}
 		fputs("</dd>", out);

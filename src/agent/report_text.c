@@ -323,11 +323,13 @@ report_text(FILE *out, json_t *doc, const struct report_opts *o)
 			continue;
 		snprintf(key, sizeof(key), "%d", point);
 		pc = json_object_get(points, key);
-		fprintf(out, "\n%s%s━━ %s %d — %s%s  %s(%s %lld/100: ",
-		    tx_c(&t, BOLD), tx_c(&t, CYAN), t.en ? "Point" : "Điểm",
-		    point, report_point_title(point, t.en), tx_c(&t, RESET),
-		    tx_c(&t, DIM), t.en ? "score" : "điểm",
-		    json_int(pc, "score", 0));
+		fprintf(out, "\n%s%s━━ %s %d — %s%s  %s(", tx_c(&t, BOLD),
+		    tx_c(&t, CYAN), t.en ? "Point" : "Điểm", point,
+		    report_point_title(point, t.en), tx_c(&t, RESET),
+		    tx_c(&t, DIM));
+		if (json_int(pc, "pass", 0) + json_int(pc, "fail", 0) > 0)
+			fprintf(out, "%s %lld/100: ", t.en ? "score" : "điểm",
+			    json_int(pc, "score", 0));
 		tx_counts(&t, pc);
 		fprintf(out, ")%s\n", tx_c(&t, RESET));
 		nna = 0;
