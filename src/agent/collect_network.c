@@ -550,6 +550,17 @@ collect_network_prefix(const struct sockaddr *mask)
 	return bits;
 }
 
+/* The link has a carrier ("carrier" reads 1; unreadable when down). */
+static bool
+collect_network_carrier(struct collect_ctx *ctx, const char *iface)
+{
+	char *c = collect_network_sysfs(ctx, iface, "carrier");
+	bool on = c != NULL && strcmp(c, "1") == 0;
+
+	free(c);
+	return on;
+}
+
 static void
 collect_network_interfaces(struct collect_ctx *ctx, json_t *sec, bool *lan)
 {
@@ -584,11 +595,12 @@ collect_network_interfaces(struct collect_ctx *ctx, json_t *sec, bool *lan)
 			t = -1;
 		if (flags == NULL || sscanf(flags, "%lx", &f) != 1)
 			f = 0;
-		/* IFF_UP and IFF_RUNNING when the driver reports "unknown"
-		 * (loopback, tunnels) */
+		/* When the driver reports "unknown" (loopback, tun, ppp,
+		 * wireguard): IFF_UP and a carrier. sysfs "flags" holds
+		 * dev->flags, which never carries IFF_RUNNING (0x40). */
 		up = (oper != NULL && strcmp(oper, "up") == 0) ||
 		     ((oper == NULL || strcmp(oper, "unknown") == 0) &&
-		      (f & 0x1) && (f & 0x40));
+		      (f & 0x1) && collect_network_carrier(ctx, names[i]));
 		item = json_object();
 		json_set_str(item, "name", names[i]);
 		json_set_str(item, "kind",

@@ -30,6 +30,10 @@ struct packages_list {
 	char *name;
 	char *origin;		/* "deb.debian.org/debian bookworm/main" */
 	bool security;
+	/* Release says "NotAutomatic: yes": APT never upgrades to it on
+	 * its own, except with "ButAutomaticUpgrades: yes" a package whose
+	 * installed version no ordinary archive offers (apt_preferences). */
+	bool not_automatic, but_automatic;
 };
 
 struct packages_lists {
@@ -253,7 +257,8 @@ packages_match_stanza(void *arg, const char *name, const char *version,
 
 	p = pkg_set_find(m->set, name, strlen(name), &cnt);
 	for (i = 0; p != NULL && i < cnt; i++, p++) {
-		bool sec = m->lists->v[m->list].security;
+		const struct packages_list *l = &m->lists->v[m->list];
+		bool sec = l->security;
 
 		if (arch[0] != '\0' && strcmp(arch, p->arch) != 0 &&
 		    strcmp(arch, "all") != 0 && strcmp(p->arch, "all") != 0)
@@ -261,12 +266,30 @@ packages_match_stanza(void *arg, const char *name, const char *version,
 		if (strcmp(version, p->version) == 0) {
 			if (p->origin_list < 0)
 				p->origin_list = m->list;
+			if (!l->not_automatic)
+				p->origin_auto = true;
 			continue;
 		}
 		if (p->other_list < 0)
 			p->other_list = m->list;
 		if (pkg_version_cmp(version, p->version) <= 0)
 			continue;
+		if (l->not_automatic) {
+			/* pin 1: never; pin 100: decided once every list
+			 * has said whether it offers the installed
+			 * version (packages_installed) */
+			if (l->but_automatic && (p->late_candidate == NULL ||
+			    pkg_version_cmp(version, p->late_candidate) > 0)) {
+				free(p->late_candidate);
+				p->late_candidate = text_dup(version);
+				p->late_list = m->list;
+			}
+			continue;
+		}
+		/* a security fix newer than what is installed, even when
+		 * an ordinary archive has a newer version still */
+		if (sec)
+			p->security_newer = true;
 		if (p->candidate == NULL ||
 		    pkg_version_cmp(version, p->candidate) > 0) {
 			free(p->candidate);
@@ -383,9 +406,13 @@ packages_lists_mtime(struct collect_ctx *ctx, char **names, size_t n)
 	long long best = -1;
 	size_t i;
 
+	/* The stamp is touched by apt.systemd.daily (and on Ubuntu by every
+	 * "apt update"); a manual update after it leaves it old, so the
+	 * newer of the stamp and the lists counts. APT dates a list by its
+	 * archive's Last-Modified, never later than the download. */
 	if (file_stat(ctx->rootfd, "/var/lib/apt/periodic/update-success-stamp",
-	    &st, false) == 0)
-		return (long long)st.st_mtime;
+	    &st, false) == 0 && S_ISREG(st.st_mode))
+		best = (long long)st.st_mtime;
 	for (i = 0; i < n; i++) {
 		char *path;
 
@@ -442,6 +469,8 @@ packages_apt_lists(struct collect_ctx *ctx, json_t *sec, struct pkg_set *set,
 		    ln.dist, ln.component) : text_dup(ln.site);
 		have_rel = packages_release(ctx, names, n, ln.release_stem,
 		    &rel);
+		l->not_automatic = have_rel && rel.not_automatic;
+		l->but_automatic = have_rel && rel.but_automatic;
 		l->security = packages_ends_ci(ln.dist, "-security") ||
 		    packages_ends_ci(ln.site, "/debian-security") ||
 		    (have_rel && (strcasecmp(rel.label,
@@ -508,13 +537,22 @@ packages_installed(json_t *sec, struct pkg_set *set,
 		}
 		json_set_str(o, "vendor", p->vendor);
 		json_array_append_new(inst, o);
+		if (origins && p->candidate == NULL &&
+		    p->late_candidate != NULL && !p->origin_auto) {
+			/* installed from backports (or locally): APT
+			 * follows the NotAutomatic archive's upgrades */
+			p->candidate = p->late_candidate;
+			p->late_candidate = NULL;
+			p->cand_list = p->late_list;
+		}
 		if (origins && p->candidate != NULL) {
 			json_t *u = json_object();
 
 			json_set_str(u, "name", p->name);
 			json_set_str(u, "installed", p->version);
 			json_set_str(u, "candidate", p->candidate);
-			json_set_bool(u, "security", p->cand_security);
+			json_set_bool(u, "security", p->cand_security ||
+			    p->security_newer);
 			json_set_str(u, "origin",
 			    lists->v[p->cand_list].origin);
 			json_array_append_new(pend, u);

@@ -38,6 +38,14 @@ struct pkg_inst {
 	char *candidate;	/* newest newer version seen, or NULL */
 	int cand_list;		/* list of the candidate, or -1 */
 	bool cand_security;	/* the candidate comes from a security list */
+	/* APT pins a "NotAutomatic: yes" archive (backports, -proposed)
+	 * at 100, or 1 without "ButAutomaticUpgrades: yes"; dpkg's
+	 * installed version has 100, an ordinary archive 500. */
+	bool origin_auto;	/* an ordinary archive offers this version */
+	char *late_candidate;	/* newest newer version of a NotAutomatic,
+				 * ButAutomaticUpgrades archive, or NULL */
+	int late_list;		/* its list, or -1 */
+	bool security_newer;	/* a security list offers a newer version */
 };
 
 struct pkg_set {
@@ -105,6 +113,8 @@ bool pkg_apt_official(const char *uri, json_t *mirrors);
 /* The fields of a Release or InRelease file that name an archive. */
 struct apt_release {
 	char origin[64], label[64], suite[64], codename[64];
+	bool not_automatic;	/* NotAutomatic: yes */
+	bool but_automatic;	/* ButAutomaticUpgrades: yes */
 };
 /* Returns 0, or -1 when no field was found (not a Release file). */
 int pkg_apt_parse_release(const char *buf, size_t len,

@@ -93,6 +93,42 @@ pkg_apt_split(const char *p, const char *e, struct pkg_apt_words *w)
 	}
 }
 
+/*
+ * Splits a one-line source as APT's ParseQuoteWord does: "[...]" and
+ * "\"...\"" may hold blanks inside a word (cdrom:[Debian GNU/Linux 12 ...]/),
+ * double quotes are then removed. False on an unclosed bracket or quote.
+ */
+static bool
+pkg_apt_split_quoted(const char *p, const char *e, struct pkg_apt_words *w)
+{
+	while (p < e) {
+		const char *s, *c;
+		char *word;
+		size_t i, o;
+
+		while (p < e && isspace((unsigned char)*p))
+			p++;
+		if (p == e)
+			break;
+		for (s = p; p < e && !isspace((unsigned char)*p); p++) {
+			if (*p != '"' && *p != '[')
+				continue;
+			c = memchr(p + 1, *p == '"' ? '"' : ']',
+			    (size_t)(e - p - 1));
+			if (c == NULL)
+				return false;
+			p = c;
+		}
+		pkg_apt_words_add(w, s, (size_t)(p - s));
+		word = w->w[w->n - 1];
+		for (i = o = 0; word[i] != '\0'; i++)
+			if (word[i] != '"')
+				word[o++] = word[i];
+		word[o] = '\0';
+	}
+	return true;
+}
+
 static int
 pkg_apt_add(struct apt_sources *out, const char *uri, const char *suite,
     char **comps, size_t ncomps, const char *file, int line, bool trusted,
@@ -233,8 +269,12 @@ pkg_apt_parse_list(const char *buf, size_t len, const char *file,
 			pkg_apt_words_free(&opts);
 			q = close + 1;
 		}
-		pkg_apt_split(q, le, &w);
-		if (w.n < 2) {
+		if (!pkg_apt_split_quoted(q, le, &w)) {
+			rc = pkg_apt_fail(err, lineno,
+			    "thiếu dấu ']' hoặc '\"' đóng",
+			    "unterminated '[' or '\"'");
+		} else if (w.n < 2 || w.w[0][0] == '\0' ||
+		    w.w[1][0] == '\0') {
 			rc = pkg_apt_fail(err, lineno,
 			    "thiếu địa chỉ kho hoặc bộ phát hành",
 			    "missing URI or suite");
@@ -501,6 +541,24 @@ pkg_apt_parse_release(const char *buf, size_t len, struct apt_release *r)
 		if (colon == NULL)
 			continue;
 		klen = (size_t)(colon - line);
+		if ((klen == 12 && memcmp(line, "NotAutomatic", 12) == 0) ||
+		    (klen == 20 && memcmp(line, "ButAutomaticUpgrades",
+		    20) == 0)) {
+			v = colon + 1;
+			while (v < le && isspace((unsigned char)*v))
+				v++;
+			while (le > v && isspace((unsigned char)le[-1]))
+				le--;
+			if ((size_t)(le - v) == 3 &&
+			    strncasecmp(v, "yes", 3) == 0) {
+				if (klen == 12)
+					r->not_automatic = true;
+				else
+					r->but_automatic = true;
+			}
+			found = true;
+			continue;
+		}
 		if (klen == 6 && memcmp(line, "Origin", 6) == 0)
 			dst = r->origin;
 		else if (klen == 5 && memcmp(line, "Label", 5) == 0)

@@ -38,6 +38,7 @@ pkg_set_free(struct pkg_set *s)
 		free(p->vendor);
 		free(p->origin);
 		free(p->candidate);
+		free(p->late_candidate);
 	}
 	free(s->v);
 	pkg_set_init(s);
@@ -65,7 +66,7 @@ pkg_set_add(struct pkg_set *s, const char *name, const char *version,
 	p->arch = text_dup(arch);
 	p->state = text_dup(state);
 	p->vendor = text_dup(vendor ? vendor : "");
-	p->origin_list = p->other_list = p->cand_list = -1;
+	p->origin_list = p->other_list = p->cand_list = p->late_list = -1;
 	return p;
 }
 

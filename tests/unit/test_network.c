@@ -215,6 +215,9 @@ test_live(void **state)
 	assert_non_null(lo);
 	assert_string_equal(json_string_value(json_object_get(lo, "kind")),
 	                    "loopback");
+	/* operstate "unknown" with IFF_UP and a carrier: up (sysfs flags
+	 * never carry IFF_RUNNING) */
+	assert_true(json_is_true(json_object_get(lo, "up")));
 	assert_string_equal(
 	    json_string_value(testutil_fact(&ctx, "network.internet")),
 	    "disabled");

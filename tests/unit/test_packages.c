@@ -104,11 +104,30 @@ test_weak(void **state)
 	assert_true(json_bool(item(&ctx, "packages.pending", "thunderbird"),
 	    "security", false));
 	assert_null(item(&ctx, "packages.pending", "bash"));
+	/* a point release newer than the security fix: the candidate is
+	 * not from the security archive, the fix is missing all the same */
+	o = item(&ctx, "packages.pending", "libssl1.1");
+	assert_non_null(o);
+	assert_string_equal(str(o, "candidate"), "1.1.1w-0+deb11u2");
+	assert_string_equal(str(o, "origin"),
+	    "deb.debian.org/debian bullseye/main");
+	assert_true(json_bool(o, "security", false));
+	/* backports (NotAutomatic, ButAutomaticUpgrades): followed for a
+	 * package installed from there, never for one from the release */
+	o = item(&ctx, "packages.pending", "systemd");
+	assert_non_null(o);
+	assert_string_equal(str(o, "candidate"), "252.22-1~bpo11+1");
+	assert_string_equal(str(o, "origin"),
+	    "deb.debian.org/debian bullseye-backports/main");
+	assert_false(json_bool(o, "security", true));
+	assert_string_equal(str(item(&ctx, "packages.installed", "systemd"),
+	    "origin"), "deb.debian.org/debian bullseye-backports/main");
+	assert_null(item(&ctx, "packages.pending", "ca-certificates"));
 	assert_int_equal(json_array_size(testutil_fact(&ctx,
-	    "packages.pending")), 7);
+	    "packages.pending")), 8);
 	/* sources */
 	src = testutil_fact(&ctx, "packages.sources");
-	assert_int_equal(json_array_size(src), 3);
+	assert_int_equal(json_array_size(src), 4);
 	o = testutil_item(src, "uri", "http://deb.anydesk.com/");
 	assert_non_null(o);
 	assert_true(json_bool(o, "trusted", false));
@@ -164,7 +183,7 @@ test_hardened(void **state)
 	assert_string_equal(str(item(&ctx, "packages.installed", "openssl"),
 	    "origin"), "deb.debian.org/debian-security bookworm-security/main");
 	src = testutil_fact(&ctx, "packages.sources");
-	assert_int_equal(json_array_size(src), 4);	/* deb-src disabled */
+	assert_int_equal(json_array_size(src), 5);	/* deb-src disabled */
 	o = testutil_item(src, "suite", "bookworm-updates");
 	assert_non_null(o);
 	assert_string_equal(str(o, "file"),
@@ -175,6 +194,7 @@ test_hardened(void **state)
 	assert_false(json_bool(o, "official", true));
 	json_array_foreach(src, i, v)
 		assert_false(json_bool(v, "trusted", true));
+	/* the lists (1 day) are newer than the periodic stamp (40 days) */
 	assert_int_equal(json_integer_value(testutil_fact(&ctx,
 	    "packages.lists_age_days")), 1);
 	assert_int_equal(json_integer_value(testutil_fact(&ctx,

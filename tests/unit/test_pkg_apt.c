@@ -47,6 +47,33 @@ test_one_line(void **state)
 	pkg_apt_sources_free(&s);
 }
 
+/* A DVD left in sources.list by the installer: the label in brackets is
+ * one word with its blanks, as APT's ParseQuoteWord reads it. */
+static void
+test_one_line_cdrom(void **state)
+{
+	static const char text[] =
+	    "deb cdrom:[Debian GNU/Linux 12.5.0 _Bookworm_ - Official amd64 "
+	    "DVD Binary-1 with firmware 20240210-11:28]/ bookworm contrib "
+	    "main\n"
+	    "deb \"http://mirror.example/debian\" bookworm main\n";
+	struct apt_sources s = {0};
+	struct pkg_err err;
+
+	(void)state;
+	assert_int_equal(pkg_apt_parse_list(text, strlen(text), "/x.list", &s,
+	    &err), 0);
+	assert_int_equal(s.n, 2);
+	assert_string_equal(s.v[0].uri, "cdrom:[Debian GNU/Linux 12.5.0 "
+	    "_Bookworm_ - Official amd64 DVD Binary-1 with firmware "
+	    "20240210-11:28]/");
+	assert_string_equal(s.v[0].suite, "bookworm");
+	assert_int_equal(s.v[0].ncomponents, 2);
+	assert_string_equal(s.v[0].components[1], "main");
+	assert_string_equal(s.v[1].uri, "http://mirror.example/debian");
+	pkg_apt_sources_free(&s);
+}
+
 static void
 test_one_line_bad(void **state)
 {
@@ -60,6 +87,9 @@ test_one_line_bad(void **state)
 		{"deb http://x/ bookworm\n", 1, "missing component"},
 		{"rpm http://x/ a b\n", 1, "deb or deb-src"},
 		{"deb nouri a b\n", 1, "invalid URI"},
+		{"deb cdrom:[Debian GNU/Linux/ bookworm main\n", 1,
+		    "unterminated"},
+		{"deb http://x/ \"\" main\n", 1, "missing URI or suite"},
 		{"deb http://x/ a b\n\x7f" "ELF\x01\xff\n", 2, "binary"},
 	};
 	size_t i;
@@ -166,6 +196,9 @@ test_release_and_names(void **state)
 	    "Codename: bookworm-security\nSHA256:\n abc 1 main/x\n"
 	    "-----BEGIN PGP SIGNATURE-----\n\nOrigin: Evil\n"
 	    "-----END PGP SIGNATURE-----\n";
+	static const char bpo[] =
+	    "Origin: Debian Backports\nSuite: stable-backports\n"
+	    "NotAutomatic: yes\nButAutomaticUpgrades: yes\n";
 	struct apt_release r;
 	struct apt_listname ln;
 
@@ -174,6 +207,12 @@ test_release_and_names(void **state)
 	assert_string_equal(r.origin, "Debian");
 	assert_string_equal(r.label, "Debian-Security");
 	assert_string_equal(r.codename, "bookworm-security");
+	assert_false(r.not_automatic);
+	assert_false(r.but_automatic);
+	assert_int_equal(pkg_apt_parse_release(bpo, strlen(bpo), &r), 0);
+	assert_true(r.not_automatic);
+	assert_true(r.but_automatic);
+	assert_string_equal(r.suite, "stable-backports");
 	assert_int_equal(pkg_apt_parse_release("junk\n", 5, &r), -1);
 
 	assert_true(pkg_apt_listname("deb.debian.org_debian_dists_bookworm_"
@@ -354,6 +393,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_one_line),
+		cmocka_unit_test(test_one_line_cdrom),
 		cmocka_unit_test(test_one_line_bad),
 		cmocka_unit_test(test_deb822),
 		cmocka_unit_test(test_hosts),

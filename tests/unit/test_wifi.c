@@ -290,6 +290,64 @@ test_unreadable(void **state)
 	assert_int_equal(st, 0);
 }
 
+/* Writes text at rel under the tree's root, making its directories. */
+static void
+put(const char *root, const char *rel, const char *text)
+{
+	char path[4200], *p;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", root, rel);
+	for (p = path + strlen(root) + 1; (p = strchr(p, '/')) != NULL; p++) {
+		*p = '\0';
+		mkdir(path, 0755);
+		*p = '/';
+	}
+	assert_non_null(f = fopen(path, "w"));
+	fputs(text, f);
+	fclose(f);
+}
+
+/* Ubuntu 23.10+: the desktop's connections are netplan YAML, and the
+ * keyfiles NetworkManager reads are generated under /run. */
+static void
+test_netplan(void **state)
+{
+	struct collect_ctx ctx;
+	const char *root = testutil_tree("wifi-netplan");
+	json_t *n;
+
+	(void)state;
+	mkdir(root, 0755);
+	put(root, "etc/netplan/90-NM-5d1c.yaml",
+	    "network:\n  version: 2\n  wifis:\n    NM-5d1c:\n"
+	    "      renderer: NetworkManager\n      access-points:\n"
+	    "        \"Phuong Free\": {}\n");
+	put(root, "etc/netplan/01-network-manager-all.yaml",
+	    "network:\n  version: 2\n  renderer: NetworkManager\n");
+	put(root, "run/NetworkManager/system-connections/"
+	    "netplan-NM-5d1c-Phuong Free.nmconnection",
+	    "[connection]\nid=Phuong Free\ntype=wifi\n"
+	    "[wifi]\nssid=Phuong Free\n");
+
+	/* the running system: the generated keyfile is read */
+	testutil_ctx(&ctx, "wifi-netplan", NULL);
+	ctx.live = true;
+	collect_wifi(&ctx);
+	n = net(&ctx, "Phuong Free");
+	assert_string_equal(json_str(n, "security", ""), "open");
+	assert_null(testutil_unavailable(&ctx, "wifi.networks"));
+	testutil_ctx_free(&ctx);
+
+	/* a disk: the YAML is not read, so the list is partial */
+	testutil_ctx(&ctx, "wifi-netplan", NULL);
+	collect_wifi(&ctx);
+	assert_true(json_is_array(testutil_fact(&ctx, "wifi.networks")));
+	assert_string_equal(testutil_unavailable(&ctx, "wifi.networks"),
+	    "error");
+	testutil_ctx_free(&ctx);
+}
+
 int
 main(void)
 {
@@ -298,6 +356,7 @@ main(void)
 		cmocka_unit_test(test_key_check_can_fail),
 		cmocka_unit_test(test_weak),
 		cmocka_unit_test(test_hardened),
+		cmocka_unit_test(test_netplan),
 		cmocka_unit_test(test_malformed),
 		cmocka_unit_test(test_unreadable),
 	};
