@@ -15,7 +15,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct sysctl_values v;
 	char *buf = malloc(size + 1);
-	bool blocked = false;
+	unsigned flags = 0;
 	int i;
 
 	if (buf == NULL)
@@ -25,7 +25,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	for (i = 0; i < SYSCTL_N; i++)
 		v.v[i] = -1;
 	collect_sysctl_parse(buf, size, &v);
-	collect_usb_parse_modprobe(buf, size, &blocked);
+	collect_usb_parse_modprobe(buf, size, &flags);
+	(void)collect_usb_blocked(flags);
 	(void)collect_timelog_rsyslog_remote(buf, size);
 	(void)collect_timelog_syslogng_remote(buf, size);
 	free(buf);

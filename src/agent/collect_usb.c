@@ -27,12 +27,11 @@ static const char *const usb_modprobe_dirs[] = {
 
 /* kmod compares module names with '-' and '_' alike */
 static bool
-collect_usb_is_storage(const char *s, size_t n)
+collect_usb_is(const char *s, size_t n, const char *name)
 {
-	static const char name[] = "usb_storage";
 	size_t i;
 
-	if (n != sizeof(name) - 1)
+	if (n != strlen(name))
 		return false;
 	for (i = 0; i < n; i++)
 		if (s[i] != name[i] && !(name[i] == '_' && s[i] == '-'))
@@ -40,8 +39,15 @@ collect_usb_is_storage(const char *s, size_t n)
 	return true;
 }
 
+bool
+collect_usb_blocked(unsigned flags)
+{
+	return (flags & USB_INSTALL_STORAGE) ||
+	    ((flags & USB_BLACKLIST_STORAGE) && (flags & USB_BLACKLIST_UAS));
+}
+
 int
-collect_usb_parse_modprobe(const char *buf, size_t len, bool *blocked)
+collect_usb_parse_modprobe(const char *buf, size_t len, unsigned *flags)
 {
 	const char *p = buf, *end = buf + len, *l;
 	size_t ll;
@@ -73,8 +79,10 @@ collect_usb_parse_modprobe(const char *buf, size_t len, bool *blocked)
 				bad = bad ? bad : line;
 				continue;
 			}
-			if (collect_usb_is_storage(w[1], wl[1]))
-				*blocked = true;
+			if (collect_usb_is(w[1], wl[1], "usb_storage"))
+				*flags |= USB_BLACKLIST_STORAGE;
+			else if (collect_usb_is(w[1], wl[1], "uas"))
+				*flags |= USB_BLACKLIST_UAS;
 		} else if (wl[0] == 7 && memcmp(w[0], "install", 7) == 0) {
 			const char *b;
 			size_t bl;
@@ -83,7 +91,7 @@ collect_usb_parse_modprobe(const char *buf, size_t len, bool *blocked)
 				bad = bad ? bad : line;
 				continue;
 			}
-			if (!collect_usb_is_storage(w[1], wl[1]))
+			if (!collect_usb_is(w[1], wl[1], "usb_storage"))
 				continue;
 			/* install usb-storage /bin/false (or true, or exit) */
 			b = memrchr(w[2], '/', wl[2]);
@@ -92,7 +100,7 @@ collect_usb_parse_modprobe(const char *buf, size_t len, bool *blocked)
 			if ((bl == 5 && memcmp(b, "false", 5) == 0) ||
 			    (bl == 4 && memcmp(b, "true", 4) == 0) ||
 			    (bl == 4 && memcmp(b, "exit", 4) == 0))
-				*blocked = true;
+				*flags |= USB_INSTALL_STORAGE;
 		}
 	}
 	return bad;
@@ -114,7 +122,7 @@ collect_usb_add_file(char ***files, size_t *n, const char *dir,
 }
 
 static void
-collect_usb_modprobe(struct collect_ctx *ctx, bool *blocked)
+collect_usb_modprobe(struct collect_ctx *ctx, unsigned *flags)
 {
 	char **files = NULL, **names, *buf, link[4096];
 	size_t nfiles = 0, n, i, len;
@@ -147,7 +155,7 @@ collect_usb_modprobe(struct collect_ctx *ctx, bool *blocked)
 			                   r);
 			continue;
 		}
-		r = collect_usb_parse_modprobe(buf, len, blocked);
+		r = collect_usb_parse_modprobe(buf, len, flags);
 		free(buf);
 		if (r != 0)
 			collect_parse_error(
@@ -256,12 +264,14 @@ collect_usb(struct collect_ctx *ctx)
 	json_t *sec = collect_section(ctx, "usb");
 	struct keyfile kf;
 	const char *target;
-	bool blocked = false, installed, enabled, known = true;
+	bool blocked, installed, enabled, known = true;
+	unsigned flags = 0;
 	char *mods;
 	size_t len;
 	int r;
 
-	collect_usb_modprobe(ctx, &blocked);
+	collect_usb_modprobe(ctx, &flags);
+	blocked = collect_usb_blocked(flags);
 
 	memset(&kf, 0, sizeof(kf));
 	r = keyfile_load(ctx->rootfd, "/etc/usbguard/usbguard-daemon.conf",

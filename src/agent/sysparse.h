@@ -89,9 +89,17 @@ int collect_sockets_parse(const char *buf, size_t len, bool v6, bool tcp,
 bool collect_timelog_rsyslog_remote(const char *buf, size_t len);
 bool collect_timelog_syslogng_remote(const char *buf, size_t len);
 
-/* collect_usb.c: a modprobe.d(5) text blocks usb-storage ("blacklist" or
- * "install ... /bin/false"). Returns 0 or the first malformed line. */
-int collect_usb_parse_modprobe(const char *buf, size_t len, bool *blocked);
+/* collect_usb.c: adds to *flags what a modprobe.d(5) text says of the USB
+ * storage drivers. Returns 0 or the first malformed line. Storage is
+ * blocked with USB_INSTALL_STORAGE ("install usb-storage /bin/false":
+ * modprobe runs it also when uas pulls usb-storage in as a dependency), or
+ * with both blacklists: "blacklist usb-storage" alone only stops loading
+ * by alias, and uas (USB 3 drives) still loads it. */
+#define USB_BLACKLIST_STORAGE 0x1
+#define USB_BLACKLIST_UAS 0x2
+#define USB_INSTALL_STORAGE 0x4
+int collect_usb_parse_modprobe(const char *buf, size_t len, unsigned *flags);
+bool collect_usb_blocked(unsigned flags);
 
 /* collect_screenlock.c: value of the xfconf property path
  * ("/lock/enabled") in a channel XML file, copied into value. Returns 1

@@ -34,21 +34,26 @@ test_modprobe(void **state)
 	static const char t4[] = "install usb-storage /sbin/modprobe "
 	                         "--ignore-install usb-storage\n";
 	static const char t5[] = "blacklist\n";
-	bool b;
+	static const char t6[] = "blacklist uas\n";
+	unsigned f;
 
 	(void)state;
-	b = false;
-	assert_int_equal(collect_usb_parse_modprobe(t1, strlen(t1), &b), 0);
-	assert_false(b);
-	assert_int_equal(collect_usb_parse_modprobe(t2, strlen(t2), &b), 0);
-	assert_true(b);
-	b = false;
-	assert_int_equal(collect_usb_parse_modprobe(t3, strlen(t3), &b), 0);
-	assert_true(b);
-	b = false;
-	assert_int_equal(collect_usb_parse_modprobe(t4, strlen(t4), &b), 0);
-	assert_false(b);
-	assert_int_equal(collect_usb_parse_modprobe(t5, strlen(t5), &b), 1);
+	f = 0;
+	assert_int_equal(collect_usb_parse_modprobe(t1, strlen(t1), &f), 0);
+	assert_false(collect_usb_blocked(f));
+	/* a blacklist alone: uas (USB 3 drives) still pulls it in */
+	assert_int_equal(collect_usb_parse_modprobe(t2, strlen(t2), &f), 0);
+	assert_int_equal(f, USB_BLACKLIST_STORAGE);
+	assert_false(collect_usb_blocked(f));
+	assert_int_equal(collect_usb_parse_modprobe(t6, strlen(t6), &f), 0);
+	assert_true(collect_usb_blocked(f));
+	f = 0;
+	assert_int_equal(collect_usb_parse_modprobe(t3, strlen(t3), &f), 0);
+	assert_true(collect_usb_blocked(f));
+	f = 0;
+	assert_int_equal(collect_usb_parse_modprobe(t4, strlen(t4), &f), 0);
+	assert_false(collect_usb_blocked(f));
+	assert_int_equal(collect_usb_parse_modprobe(t5, strlen(t5), &f), 1);
 }
 
 static void
