@@ -1041,7 +1041,7 @@ auth_pam(struct collect_ctx *ctx, json_t *sec)
 	char mod[64];
 	long qlen = -1, qclasses = 0, unix_len = 6, history = 0, h;
 	long deny = 0, unlock = 0;
-	bool mfa = false, nullok = false;
+	bool mfa = false, nullok = false, records = false;
 	size_t i;
 	int k;
 
@@ -1136,6 +1136,12 @@ auth_pam(struct collect_ctx *ctx, json_t *sec)
 			}
 			if (strcmp(mod, lockout) == 0)
 				auth_args_into(e, lock);
+			/* failures are counted only by an auth line: tally2's,
+			 * or faillock's "authfail" */
+			if (strcmp(type, "auth") == 0 &&
+			    (strcmp(mod, "pam_tally2") == 0 ||
+			    auth_flag(e, "authfail")))
+				records = true;
 		}
 	}
 	if (lock != NULL) {
@@ -1145,6 +1151,8 @@ auth_pam(struct collect_ctx *ctx, json_t *sec)
 		    "auth.lockout_deny", lockfile);
 		unlock = auth_unlock(ctx, lock, fl ? 600 : 0, lockfile);
 		json_decref(lock);
+		if (!records)	/* nothing counts failures: no lockout */
+			deny = 0;
 	}
 	/*
 	 * pam_unix checks its own minlen (default 6) on every change, after

@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "testutil.h"
+#include "lib/text.h"
 #include "agent/acct.h"
 #include "lib/json.h"
 
@@ -340,6 +341,35 @@ test_kv_and_defs(void **state)
 	assert_null(collect_auth_defs_value(defs, strlen(defs), "UID_MIN"));
 }
 
+/* pam_faillock without an "authfail" line counts no failure, so nothing is
+ * ever locked: the lockout is not in effect (deny 0), not "deny 5". */
+static void
+test_faillock_without_authfail(void **state)
+{
+	struct collect_ctx ctx;
+	char src[4096], dst[4096], *cmd;
+	json_t *v;
+
+	(void)state;
+	snprintf(src, sizeof(src), "%s", testutil_tree("hardened"));
+	snprintf(dst, sizeof(dst), "%s", testutil_tree("auth-no-authfail"));
+	cmd = text_printf("rm -rf '%s' && cp -a '%s' '%s' && sed -i "
+	    "'/authfail/d' '%s/etc/pam.d/common-auth'", dst, src, dst, dst);
+	assert_int_equal(system(cmd), 0);
+	free(cmd);
+	testutil_ctx(&ctx, "auth-no-authfail", NULL);
+	collect_auth(&ctx);
+	v = testutil_fact(&ctx, "auth.lockout_deny");
+	assert_non_null(v);
+	assert_int_equal(json_integer_value(v), 0);
+	assert_string_equal(json_string_value(testutil_fact(&ctx,
+	    "auth.lockout_module")), "pam_faillock");
+	testutil_ctx_free(&ctx);
+	cmd = text_printf("rm -rf '%s'", dst);
+	assert_int_equal(system(cmd), 0);
+	free(cmd);
+}
+
 int
 main(void)
 {
@@ -352,6 +382,7 @@ main(void)
 		cmocka_unit_test(test_sudoers_errors),
 		cmocka_unit_test(test_pam_buffer),
 		cmocka_unit_test(test_kv_and_defs),
+		cmocka_unit_test(test_faillock_without_authfail),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
