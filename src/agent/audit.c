@@ -32,6 +32,14 @@ const struct conf_key audit_conf_keys[] = {
 	{"disable", 1, -1, NULL},
 	{"internet-probe", 1, -1, NULL},
 	{"internet-probe-timeout", 1, 1, NULL},
+	/* canhgac-agent run (run.c) */
+	{"state-dir", 1, 1, NULL},
+	{"interval", 1, 1, NULL},
+	{"retry-min", 1, 1, NULL},
+	{"retry-max", 1, 1, NULL},
+	{"queue-max", 1, 1, NULL},
+	{"batch-reports", 1, 1, NULL},
+	{"upload-timeout", 1, 1, NULL},
 	{NULL, 0, 0, NULL},
 };
 

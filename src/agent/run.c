@@ -1,0 +1,748 @@
+/*
+ * run.c — canhgac-agent run and status (run.h).
+ *
+ * The loop: audit now and then every `interval` (±10 % jitter), put each
+ * report in the queue (queue.h) before anything else, upload what waits
+ * in batches (upload.h). A failure backs off exponentially with full
+ * jitter between retry-min and retry-max, or as long as the server's
+ * Retry-After says; 401/403 stops uploading until the operator acts. A
+ * batch is forgotten only after the server acknowledged it. SIGTERM and
+ * SIGINT end the loop after the step in progress. The log lines named
+ * event=… are logfmt and read by the tests (docs/agent-queue.md).
+ */
+#define _GNU_SOURCE	/* ppoll */
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <jansson.h>
+#include <sodium.h>
+
+#include "agent/enroll.h"
+#include "agent/queue.h"
+#include "agent/run.h"
+#include "agent/upload.h"
+#include "lib/conf.h"
+#include "lib/json.h"
+#include "lib/log.h"
+#include "lib/text.h"
+
+#define RUN_DEFAULT_CONFIG "/etc/canhgac/agent.conf"
+#define RUN_DAY_MS (86400LL * 1000)
+#define RUN_NEVER INT64_MAX
+
+struct run_conf {
+	const char *state_dir;
+	long long interval, retry_min, retry_max, upload_timeout;	/* ms */
+	long long queue_max;
+	long batch_reports;
+};
+
+struct run {
+	const struct run_opts *o;
+	struct run_conf rc;
+	struct audit_setup setup;
+	struct enrolment e;
+	struct upload_conf uc;
+	struct queue *q;
+	int fails;			/* consecutive failed uploads */
+	int64_t next_audit, next_upload;	/* monotonic ms */
+	bool denied;
+	bool refused;			/* --once: the report was not kept */
+};
+
+static volatile sig_atomic_t run_stop_sig;
+
+static void
+run_on_signal(int sig)
+{
+	run_stop_sig = sig;
+}
+
+static int64_t
+run_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* SIGTERM and SIGINT are blocked outside the sleeps: a pending one counts
+ * as a request to stop after the current step. */
+static bool
+run_stopping(void)
+{
+	sigset_t p;
+
+	if (run_stop_sig != 0)
+		return true;
+	if (sigpending(&p) != 0)
+		return false;
+	if (sigismember(&p, SIGTERM))
+		run_stop_sig = SIGTERM;
+	else if (sigismember(&p, SIGINT))
+		run_stop_sig = SIGINT;
+	return run_stop_sig != 0;
+}
+
+/* "200ms", "30s", "5m", "1h", "2d" or bare seconds, at most 30 days. */
+static bool
+run_duration(const char *s, long long *ms)
+{
+	static const struct { const char *unit; long long ms; } units[] = {
+		{"ms", 1}, {"s", 1000}, {"m", 60000}, {"h", 3600000},
+		{"d", 86400000}, {"", 1000},
+	};
+	long long v = 0;
+	const char *p = s;
+	size_t i;
+
+	if (*p < '0' || *p > '9')
+		return false;
+	for (; *p >= '0' && *p <= '9'; p++) {
+		v = v * 10 + (*p - '0');
+		if (v > 30 * RUN_DAY_MS)
+			return false;
+	}
+	for (i = 0; i < sizeof(units) / sizeof(units[0]); i++)
+		if (strcmp(p, units[i].unit) == 0) {
+			if (v > 30 * RUN_DAY_MS / units[i].ms)
+				return false;
+			*ms = v * units[i].ms;
+			return true;
+		}
+	return false;
+}
+
+/* "512K", "64M", "1G" or bare bytes, at most 64 GiB. */
+static bool
+run_size(const char *s, long long *bytes)
+{
+	long long v = 0, mul = 1;
+	const char *p = s;
+
+	if (*p < '0' || *p > '9')
+		return false;
+	for (; *p >= '0' && *p <= '9'; p++)
+		if ((v = v * 10 + (*p - '0')) > (64LL << 30))
+			return false;
+	if (*p == 'K' || *p == 'k')
+		mul = 1LL << 10;
+	else if (*p == 'M' || *p == 'm')
+		mul = 1LL << 20;
+	else if (*p == 'G' || *p == 'g')
+		mul = 1LL << 30;
+	else if (*p != '\0')
+		return false;
+	if (*p != '\0' && p[1] != '\0' && strcmp(p + 1, "iB") != 0 &&
+	    strcmp(p + 1, "B") != 0)
+		return false;
+	if (v > (64LL << 30) / mul)
+		return false;
+	*bytes = v * mul;
+	return true;
+}
+
+static int
+run_bad(const struct conf_node *n, const char *vi, const char *en, char *err,
+    size_t errlen)
+{
+	snprintf(err, errlen, "%s:%d:%d: %s “%s”: %s — %s “%s”: %s", n->file,
+	    n->line, n->col, n->key, n->args[0], vi, n->key, n->args[0], en);
+	return -1;
+}
+
+/* The keys of agent.conf that run reads (canhgac-agent.conf(5)). */
+static int
+run_conf_parse(const struct conf *c, struct run_conf *rc, char *err,
+    size_t errlen)
+{
+	static const struct {
+		const char *key;
+		size_t off;
+		long long min;
+	} durations[] = {
+		{"interval", offsetof(struct run_conf, interval), 100},
+		{"retry-min", offsetof(struct run_conf, retry_min), 100},
+		{"retry-max", offsetof(struct run_conf, retry_max), 100},
+		{"upload-timeout", offsetof(struct run_conf, upload_timeout),
+		    1000},
+	};
+	const struct conf_node *n;
+	long long v;
+	size_t i;
+
+	memset(rc, 0, sizeof(*rc));
+	rc->interval = 3600000;
+	rc->retry_min = 30000;
+	rc->retry_max = 3600000;
+	rc->upload_timeout = 60000;
+	rc->queue_max = 64LL << 20;
+	rc->batch_reports = 16;
+	if (c == NULL)
+		return 0;
+	if ((n = conf_find(c->first, "state-dir")) != NULL)
+		rc->state_dir = n->args[0];
+	for (i = 0; i < sizeof(durations) / sizeof(durations[0]); i++) {
+		if ((n = conf_find(c->first, durations[i].key)) == NULL)
+			continue;
+		if (!run_duration(n->args[0], &v) || v < durations[i].min)
+			return run_bad(n, "cần một khoảng thời gian như 200ms, "
+			    "30s, 5m, 1h (từ 100ms đến 30 ngày)", "a duration "
+			    "such as 200ms, 30s, 5m, 1h is needed (100ms to 30 "
+			    "days)", err, errlen);
+		*(long long *)(void *)((char *)rc + durations[i].off) = v;
+	}
+	if ((n = conf_find(c->first, "queue-max")) != NULL &&
+	    (!run_size(n->args[0], &rc->queue_max) ||
+	    rc->queue_max < (64LL << 10)))
+		return run_bad(n, "cần một dung lượng như 64M, 1G (ít nhất "
+		    "64K)", "a size such as 64M, 1G is needed (at least 64K)",
+		    err, errlen);
+	if ((n = conf_find(c->first, "batch-reports")) != NULL &&
+	    (!text_to_long(n->args[0], &rc->batch_reports) ||
+	    rc->batch_reports < 1 || rc->batch_reports > 64))
+		return run_bad(n, "cần một số từ 1 đến 64", "a number from 1 "
+		    "to 64 is needed", err, errlen);
+	if (rc->retry_min > rc->retry_max &&
+	    (n = conf_find(c->first, "retry-min")) != NULL)
+		return run_bad(n, "lớn hơn retry-max", "greater than "
+		    "retry-max", err, errlen);
+	return 0;
+}
+
+int
+run_conf_check(const struct conf *c, char *err, size_t errlen)
+{
+	struct run_conf rc;
+
+	return run_conf_parse(c, &rc, err, errlen);
+}
+
+/* A random UUID, version 4 (RFC 9562). */
+static void
+run_uuid(char out[37])
+{
+	unsigned char r[16];
+
+	randombytes_buf(r, sizeof(r));
+	r[6] = (r[6] & 0x0f) | 0x40;
+	r[8] = (r[8] & 0x3f) | 0x80;
+	snprintf(out, 37, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-"
+	    "%02x%02x%02x%02x%02x%02x", r[0], r[1], r[2], r[3], r[4], r[5],
+	    r[6], r[7], r[8], r[9], r[10], r[11], r[12], r[13], r[14], r[15]);
+}
+
+static int
+run_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* SHA-256 (hex) over the sorted "check=status" lines of the findings. */
+static void
+run_digest(json_t *doc, char out[65])
+{
+	json_t *findings = json_object_get(doc, "findings"), *f;
+	crypto_hash_sha256_state st;
+	unsigned char h[crypto_hash_sha256_BYTES];
+	size_t n = json_array_size(findings), i;
+	char **pairs = calloc(n + 1, sizeof(*pairs));
+
+	if (pairs == NULL)
+		log_fatal("calloc");
+	json_array_foreach(findings, i, f)
+		pairs[i] = text_printf("%s=%s", json_str(f, "check", ""),
+		    json_str(f, "status", ""));
+	qsort(pairs, n, sizeof(*pairs), run_cmp);
+	crypto_hash_sha256_init(&st);
+	for (i = 0; i < n; i++) {
+		crypto_hash_sha256_update(&st, (unsigned char *)pairs[i],
+		    strlen(pairs[i]));
+		crypto_hash_sha256_update(&st, (const unsigned char *)"\n", 1);
+		free(pairs[i]);
+	}
+	free(pairs);
+	crypto_hash_sha256_final(&st, h);
+	sodium_bin2hex(out, 65, h, sizeof(h));
+}
+
+/* A message made safe for a logfmt value in double quotes. */
+static void
+run_quote(char *dst, size_t size, const char *s)
+{
+	size_t i;
+
+	snprintf(dst, size, "%s", s);
+	for (i = 0; dst[i] != '\0'; i++)
+		if (dst[i] == '"' || dst[i] == '\\')
+			dst[i] = '\'';
+		else if ((unsigned char)dst[i] < 0x20)
+			dst[i] = ' ';
+}
+
+/* One audit, its report in the queue. 0, 1 when not queued (logged), -1
+ * on an error that --once reports as a usage or configuration error. */
+static int
+run_audit(struct run *r)
+{
+	char err[2048], id[37], digest[65], last[80];
+	const char *host;
+	json_t *doc;
+	char *text;
+	int rc;
+
+	doc = audit_run(&r->o->audit, &r->setup, err, sizeof(err));
+	if (doc == NULL) {
+		log_warnx("event=audit.failed %s", err);
+		return -1;
+	}
+	host = json_str(json_object_get(doc, "host"), "id", "");
+	if (strcmp(host, r->e.host_id) != 0) {
+		log_warnx("event=audit.failed mã máy của báo cáo (%s) khác mã "
+		    "đã đăng ký (%s): --root hoặc máy đã đổi; hãy đăng ký lại "
+		    "— the report's host id (%s) is not the enrolled one (%s): "
+		    "--root, or the machine changed; enrol again", host,
+		    r->e.host_id, host, r->e.host_id);
+		json_decref(doc);
+		return -1;
+	}
+	run_uuid(id);
+	json_object_set_new(doc, "report_id", json_string(id));
+	run_digest(doc, digest);
+	text = json_dumps(doc, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	json_decref(doc);
+	if (text == NULL)
+		log_fatalx("json_dumps");
+	if (queue_last_digest(r->q, last, sizeof(last), err,
+	    sizeof(err)) != 0) {
+		free(text);
+		log_warnx("event=queue.error %s", err);
+		return 1;
+	}
+	rc = queue_put(r->q, id, text, strlen(text), digest,
+	    (int64_t)time(NULL), err, sizeof(err));
+	free(text);
+	if (rc == QUEUE_EFULL) {
+		log_warnx("event=report.refused report=%s %s", id, err);
+		return 1;
+	}
+	if (rc != 0) {
+		log_warnx("event=queue.error report=%s %s", id, err);
+		return 1;
+	}
+	log_info("event=report.queued report=%s changed=%d", id,
+	    strcmp(last, digest) != 0);
+	return 0;
+}
+
+/* Back-off after the n-th consecutive failure (n from 1): uniform in
+ * [retry-min, min(retry-max, retry-min * 2^(n-1))]. */
+static long long
+run_backoff(const struct run *r, long long retry_after)
+{
+	long long cap = r->rc.retry_min, span;
+	int i;
+
+	if (retry_after >= 0)
+		return retry_after > 100 ? retry_after : 100;
+	for (i = 1; i < r->fails && cap < r->rc.retry_max; i++)
+		cap *= 2;
+	if (cap > r->rc.retry_max)
+		cap = r->rc.retry_max;
+	span = cap - r->rc.retry_min;
+	if (span <= 0)
+		return r->rc.retry_min;
+	if (span > UINT32_MAX - 1)
+		span = UINT32_MAX - 1;
+	return r->rc.retry_min + randombytes_uniform((uint32_t)span + 1);
+}
+
+enum { RUN_UP_DONE, RUN_UP_LATER, RUN_UP_DENIED, RUN_UP_STOP };
+
+/* Uploads what waits, batch after batch. */
+static int
+run_upload(struct run *r)
+{
+	struct queue_batch b;
+	struct upload_answer a;
+	enum upload_outcome out;
+	char err[2048], status[16], msg[2048];
+	long stored;
+	long long wait;
+	int rc;
+
+	for (;;) {
+		if (run_stopping())
+			return RUN_UP_STOP;
+		rc = queue_next_batch(r->q, AGENT_VERSION, &b, err,
+		    sizeof(err));
+		if (rc == 1)
+			return RUN_UP_DONE;
+		if (rc < 0) {
+			r->fails++;
+			wait = run_backoff(r, -1);
+			log_warnx("event=queue.error retry_in=%lld %s", wait,
+			    err);
+			r->next_upload = run_now_ms() + wait;
+			return RUN_UP_LATER;
+		}
+		out = upload_batch(&r->uc, &b, &a, status, sizeof(status),
+		    &stored, err, sizeof(err));
+		run_quote(msg, sizeof(msg), err);
+		switch (out) {
+		case UPLOAD_ACKED:
+			if (queue_ack(r->q, b.id, err, sizeof(err)) != 0) {
+				/* sent again later: the server answers
+				 * "duplicate" */
+				log_warnx("event=queue.error batch=%s %s",
+				    b.id, err);
+				r->fails++;
+				r->next_upload = run_now_ms() +
+				    run_backoff(r, -1);
+				rc = RUN_UP_LATER;
+				break;
+			}
+			log_info("event=batch.acknowledged batch=%s reports=%zu "
+			    "status=%s stored=%ld attempts=%d", b.id,
+			    b.nreports, status, stored, b.attempts + 1);
+			r->fails = 0;
+			rc = -1;
+			break;
+		case UPLOAD_REJECTED:
+			/* Never accepted as it is: kept, it would stop every
+			 * later report. */
+			log_warnx("event=batch.rejected batch=%s reports=%zu "
+			    "http=%ld code=%s msg=\"%s\"", b.id, b.nreports,
+			    a.http, a.code, msg);
+			if (queue_ack(r->q, b.id, err, sizeof(err)) != 0)
+				log_warnx("event=queue.error batch=%s %s",
+				    b.id, err);
+			rc = -1;
+			break;
+		case UPLOAD_DENIED:
+			queue_attempt(r->q, b.id, err, sizeof(err));
+			log_warnx("event=upload.denied batch=%s http=%ld "
+			    "code=%s msg=\"%s\" — máy chủ từ chối agent này "
+			    "(bị thu hồi?); ngừng gửi cho đến khi quản trị "
+			    "viên xử lý (đăng ký lại: canhgac-agent enroll "
+			    "--force) — the server refuses this agent "
+			    "(revoked?); uploading stops until the operator "
+			    "acts (enrol again: canhgac-agent enroll --force)",
+			    b.id, a.http, a.code, msg);
+			r->denied = true;
+			r->next_upload = run_now_ms() + r->rc.retry_max;
+			rc = RUN_UP_DENIED;
+			break;
+		case UPLOAD_RETRY:
+		default:
+			queue_attempt(r->q, b.id, err, sizeof(err));
+			r->fails++;
+			wait = run_backoff(r, (a.http == 429 ||
+			    a.http == 503) ? a.retry_after_ms : -1);
+			log_warnx("event=upload.failed batch=%s http=%ld "
+			    "code=%s retry_in=%lld attempts=%d msg=\"%s\"",
+			    b.id, a.http, a.code[0] ? a.code : "-", wait,
+			    b.attempts + 1, msg);
+			r->next_upload = run_now_ms() + wait;
+			rc = RUN_UP_LATER;
+			break;
+		}
+		upload_answer_free(&a);
+		queue_batch_free(&b);
+		if (rc >= 0)
+			return rc;
+	}
+}
+
+/* Sleeps until the monotonic time t, or a signal. */
+static void
+run_sleep_until(int64_t t, const sigset_t *open)
+{
+	int64_t d = t - run_now_ms();
+	struct timespec ts;
+
+	if (d <= 0)
+		return;
+	if (d > RUN_DAY_MS)
+		d = RUN_DAY_MS;
+	ts.tv_sec = d / 1000;
+	ts.tv_nsec = (d % 1000) * 1000000;
+	ppoll(NULL, 0, &ts, open);
+}
+
+static int64_t
+run_jitter(long long interval)
+{
+	long long j = interval / 5;
+
+	if (j <= 0 || j > UINT32_MAX - 1)
+		return interval;
+	return interval - interval / 10 + randombytes_uniform((uint32_t)j + 1);
+}
+
+static void
+run_upload_conf(struct run *r)
+{
+	memset(&r->uc, 0, sizeof(r->uc));
+	r->uc.server = r->e.server;
+	r->uc.ca_file = r->e.ca_file;
+	r->uc.cert_file = r->e.cert_file;
+	r->uc.key_file = r->e.key_file;
+	r->uc.timeout_ms = (long)r->rc.upload_timeout;
+	r->uc.connect_timeout_ms = r->rc.upload_timeout < 10000 ?
+	    (long)r->rc.upload_timeout : 10000;
+}
+
+/* A new enrolment (enroll --force) lifts a denial. */
+static void
+run_reload_enrolment(struct run *r, const char *dir)
+{
+	struct enrolment e;
+	char err[2048];
+
+	if (enroll_load(dir, &e, err, sizeof(err)) != 0)
+		return;
+	if (strcmp(e.agent_id, r->e.agent_id) == 0) {
+		enroll_free(&e);
+		return;
+	}
+	log_info("event=enrolment.changed agent=%s", e.agent_id);
+	enroll_free(&r->e);
+	r->e = e;
+	run_upload_conf(r);
+	r->denied = false;
+	r->fails = 0;
+}
+
+static int
+run_loop(struct run *r, const char *dir, const sigset_t *open)
+{
+	int64_t now, t;
+	int up, rc;
+
+	r->next_audit = run_now_ms();
+	r->next_upload = run_now_ms();
+	while (!run_stopping()) {
+		now = run_now_ms();
+		if (now >= r->next_audit) {
+			rc = run_audit(r);
+			if (r->o->once && rc != 0) {
+				if (rc < 0)
+					return RUN_EXIT_USAGE;
+				r->refused = true;
+			}
+			r->next_audit = r->o->once ? RUN_NEVER :
+			    run_now_ms() + run_jitter(r->rc.interval);
+			if (rc == 0 && r->fails == 0 && !r->denied)
+				r->next_upload = run_now_ms();
+		}
+		if (run_stopping())
+			break;
+		if (run_now_ms() >= r->next_upload) {
+			if (r->denied)
+				run_reload_enrolment(r, dir);
+			up = run_upload(r);
+			if (up == RUN_UP_DONE)
+				r->next_upload = RUN_NEVER;
+			if (r->o->once)
+				break;
+		}
+		t = r->next_audit < r->next_upload ? r->next_audit :
+		    r->next_upload;
+		if (t == RUN_NEVER)
+			t = run_now_ms() + RUN_DAY_MS;
+		run_sleep_until(t, open);
+	}
+	if (r->o->once) {
+		struct queue_stats s;
+		char err[2048];
+
+		if (queue_stats(r->q, &s, err, sizeof(err)) != 0) {
+			log_warnx("%s", err);
+			return RUN_EXIT_QUEUED;
+		}
+		if (s.reports > 0 || r->refused) {
+			log_info("event=run.end queued=%lld", (long long)
+			    s.reports);
+			return RUN_EXIT_QUEUED;
+		}
+		log_info("event=run.end queued=0");
+	}
+	return RUN_EXIT_OK;
+}
+
+static const char *
+run_state_dir(const struct run_opts *o, const struct run_conf *rc)
+{
+	if (o->state_dir != NULL)
+		return o->state_dir;
+	if (rc->state_dir != NULL)
+		return rc->state_dir;
+	return ENROLL_STATE_DIR;
+}
+
+int
+run_main(const struct run_opts *o)
+{
+	struct run r;
+	struct queue_limits lim = QUEUE_LIMITS_DEFAULT;
+	struct sigaction sa;
+	sigset_t block, open;
+	const char *dir;
+	char err[2048];
+	int rc, ret = RUN_EXIT_USAGE;
+
+	memset(&r, 0, sizeof(r));
+	r.o = o;
+	if (upload_init(err, sizeof(err)) != 0) {
+		log_warnx("%s", err);
+		return RUN_EXIT_USAGE;
+	}
+	if (audit_setup(&o->audit, &r.setup, err, sizeof(err)) != 0 ||
+	    run_conf_parse(r.setup.conf, &r.rc, err, sizeof(err)) != 0) {
+		log_warnx("%s", err);
+		goto out;
+	}
+	dir = run_state_dir(o, &r.rc);
+	rc = enroll_load(dir, &r.e, err, sizeof(err));
+	if (rc == 1) {
+		log_warnx("%s: máy này chưa đăng ký với máy chủ; chạy "
+		    "“canhgac-agent enroll” trước — this computer is not "
+		    "enrolled; run “canhgac-agent enroll” first", dir);
+		goto out;
+	}
+	if (rc != 0) {
+		log_warnx("%s", err);
+		goto out;
+	}
+	lim.max_bytes = r.rc.queue_max;
+	lim.batch_reports = (size_t)r.rc.batch_reports;
+	if (queue_open(r.e.queue_file, &lim, &r.q, err, sizeof(err)) != 0) {
+		log_warnx("%s", err);
+		goto out;
+	}
+	run_upload_conf(&r);
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = run_on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	sigemptyset(&block);
+	sigaddset(&block, SIGTERM);
+	sigaddset(&block, SIGINT);
+	sigprocmask(SIG_BLOCK, &block, &open);
+	sigdelset(&open, SIGTERM);
+	sigdelset(&open, SIGINT);
+
+	log_info("event=run.start agent=%s server=%s once=%d interval=%lld",
+	    r.e.agent_id, r.e.server, o->once, r.rc.interval);
+	ret = run_loop(&r, dir, &open);
+	if (run_stopping())
+		log_info("event=run.stop signal=%d", (int)run_stop_sig);
+out:
+	queue_close(r.q);
+	enroll_free(&r.e);
+	audit_setup_free(&r.setup);
+	return ret;
+}
+
+static void
+run_print_time(const char *vi_en, long long t)
+{
+	char buf[32];
+
+	if (t <= 0) {
+		printf("  %s: —\n", vi_en);
+		return;
+	}
+	json_time(t, buf, sizeof(buf));
+	printf("  %s: %s\n", vi_en, buf);
+}
+
+int
+run_status(const struct run_opts *o)
+{
+	struct run_conf rc;
+	struct conf *c = NULL;
+	struct enrolment e;
+	struct queue_limits lim = QUEUE_LIMITS_DEFAULT;
+	struct queue_stats s;
+	struct queue *q = NULL;
+	const char *path = o->audit.config, *dir;
+	char err[2048];
+	int r, ret = RUN_EXIT_USAGE;
+
+	if (path == NULL && access(RUN_DEFAULT_CONFIG, F_OK) == 0)
+		path = RUN_DEFAULT_CONFIG;
+	if (path != NULL && ((c = conf_load(path, 0, err, sizeof(err))) ==
+	    NULL || conf_validate(c, audit_conf_keys, err, sizeof(err)) != 0)) {
+		log_warnx("%s", err);
+		goto out;
+	}
+	if (run_conf_parse(c, &rc, err, sizeof(err)) != 0) {
+		log_warnx("%s", err);
+		goto out;
+	}
+	dir = run_state_dir(o, &rc);
+	r = enroll_load(dir, &e, err, sizeof(err));
+	if (r < 0) {
+		log_warnx("%s", err);
+		goto out;
+	}
+	if (r == 1) {
+		printf("Chưa đăng ký với máy chủ (%s) — not enrolled (%s)\n",
+		    dir, dir);
+		ret = 1;
+		goto out;
+	}
+	printf("Đăng ký — enrolment (%s)\n", dir);
+	printf("  %s: %s\n", "máy chủ — server", e.server);
+	printf("  %s: %s\n", "mã agent — agent id", e.agent_id);
+	printf("  %s: %s\n", "đơn vị — unit", e.unit);
+	printf("  %s: %s\n", "mã máy — host id", e.host_id);
+	printf("  %s: %s\n", "vân tay CA — CA fingerprint",
+	    e.ca_fingerprint);
+	printf("  %s: %s\n", "đăng ký lúc — enrolled at", e.enrolled_at);
+	printf("Hàng đợi — queue (%s)\n", e.queue_file);
+	if (access(e.queue_file, F_OK) != 0) {
+		printf("  %s: 0\n", "báo cáo chờ gửi — reports waiting");
+		ret = 0;
+		enroll_free(&e);
+		goto out;
+	}
+	lim.max_bytes = rc.queue_max;
+	if (queue_open(e.queue_file, &lim, &q, err, sizeof(err)) != 0 ||
+	    queue_stats(q, &s, err, sizeof(err)) != 0) {
+		log_warnx("%s", err);
+		enroll_free(&e);
+		goto out;
+	}
+	printf("  %s: %lld\n", "báo cáo chờ gửi — reports waiting",
+	    (long long)s.reports);
+	printf("  %s: %lld / %lld\n", "byte đã lưu — bytes stored",
+	    (long long)s.bytes, rc.queue_max);
+	run_print_time("cũ nhất — oldest", (long long)s.oldest);
+	printf("  %s: %lld\n", "ảnh chụp đã bỏ — snapshots dropped",
+	    (long long)s.dropped_snapshots);
+	printf("  %s: %lld\n", "đã bỏ dữ kiện — facts stripped",
+	    (long long)s.stripped);
+	printf("  %s: %lld\n", "bị từ chối vì đầy — refused when full",
+	    (long long)s.refused);
+	enroll_free(&e);
+	ret = 0;
+out:
+	queue_close(q);
+	conf_free(c);
+	return ret;
+}
