@@ -1,0 +1,366 @@
+/*
+ * main.c — canhgacd, the Canh Gác server: reads canhgacd.conf from the data
+ * directory, opens the store, serves the agent API over TLS (http.c,
+ * api.c), takes the unit and ward score snapshot every ten minutes, and
+ * on SIGTERM or SIGINT stops accepting, lets the requests in progress
+ * finish and closes the store. It stays in the foreground (systemd runs
+ * it); canhgacd(8) describes every option, docs/server.md the rest.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "lib/file.h"
+#include "lib/log.h"
+#include "lib/pki.h"
+#include "lib/text.h"
+#include "server/api.h"
+#include "server/http.h"
+#include "server/serverconf.h"
+#include "server/store.h"
+
+#define EXIT_USAGE 2
+#define DEFAULT_DATA "/var/lib/canhgac"
+#define PEM_MAX (64u << 10)
+#define SCORES_EVERY_S 600
+#define STOP_GRACE_S 10
+
+static void
+usage(FILE *out)
+{
+	fputs(
+"Cách dùng / usage:\n"
+"  canhgacd [--data THƯ_MỤC] [-f] [--syslog] [-v]... [-n]\n"
+"  canhgacd --version | --help\n"
+"\n"
+"Máy chủ Canh Gác: nhận báo cáo của các agent qua TLS và lưu vào kho dữ liệu\n"
+"/ the Canh Gác server: receives the agents' reports over TLS and keeps them\n"
+"in the store.\n"
+"\n"
+"--data THƯ_MỤC  thư mục dữ liệu (tạo bằng canhgac init); mặc định\n"
+"                $CANHGAC_DATA hoặc " DEFAULT_DATA " / the data directory\n"
+"                (made by canhgac init); default $CANHGAC_DATA or\n"
+"                " DEFAULT_DATA "\n"
+"-f, --foreground  chạy ở tiền cảnh (mặc định) / stay in the foreground (the\n"
+"                default)\n"
+"--syslog        ghi nhật ký vào syslog thay vì stderr / log to syslog instead\n"
+"                of stderr\n"
+"-v              chi tiết hơn (lặp lại: gỡ lỗi) / more verbose (twice: debug)\n"
+"-n              kiểm tra cấu hình, chứng thư và khóa rồi thoát / check the\n"
+"                configuration, certificates and keys, then exit\n"
+"\n"
+"Mã thoát / exit status: 0 dừng bình thường hoặc cấu hình hợp lệ / stopped\n"
+"normally or the configuration is valid; 1 lỗi khi chạy / runtime error;\n"
+"2 lỗi cách dùng hoặc cấu hình / usage or configuration error.\n"
+"Xem / see canhgacd(8), canhgacd.conf(5).\n", out);
+}
+
+struct opts {
+	const char *data;
+	bool use_syslog, test_only;
+	int verbose;
+};
+
+static int
+parse_opts(int argc, char **argv, struct opts *o)
+{
+	static const struct option longopts[] = {
+		{"data", required_argument, NULL, 'd'},
+		{"foreground", no_argument, NULL, 'f'},
+		{"syslog", no_argument, NULL, 's'},
+		{"verbose", no_argument, NULL, 'v'},
+		{"help", no_argument, NULL, 'h'},
+		{"version", no_argument, NULL, 'V'},
+		{NULL, 0, NULL, 0},
+	};
+	int ch;
+
+	while ((ch = getopt_long(argc, argv, "d:fvnh", longopts, NULL)) !=
+	    -1) {
+		switch (ch) {
+		case 'd': o->data = optarg; break;
+		case 'f': break;
+		case 's': o->use_syslog = true; break;
+		case 'v': o->verbose++; break;
+		case 'n': o->test_only = true; break;
+		case 'h': usage(stdout); exit(0);
+		case 'V': printf("canhgacd %s\n", CANHGACD_VERSION); exit(0);
+		default: usage(stderr); return -1;
+		}
+	}
+	if (optind < argc) {
+		log_warnx("đối số thừa “%s” — unexpected argument “%s”",
+		    argv[optind], argv[optind]);
+		usage(stderr);
+		return -1;
+	}
+	if (o->data == NULL)
+		o->data = getenv("CANHGAC_DATA");
+	if (o->data == NULL || o->data[0] == '\0')
+		o->data = DEFAULT_DATA;
+	return 0;
+}
+
+/* Reads a PEM file; a private key must not be readable by others. */
+static char *
+read_pem(const char *path, bool secret)
+{
+	struct stat sb;
+	char *buf;
+	size_t len;
+	int rc;
+
+	if (secret && stat(path, &sb) == 0 && (sb.st_mode & (S_IROTH |
+	    S_IWOTH)) != 0) {
+		log_warnx("%s: khóa bí mật không được để người khác đọc hoặc ghi "
+		    "(chmod 600) — a private key must not be readable or "
+		    "writable by others (chmod 600)", path);
+		return NULL;
+	}
+	if ((rc = file_read_path(path, PEM_MAX, &buf, &len)) != 0) {
+		log_warnx("%s: không đọc được: %s — cannot read: %s", path,
+		    text_strerror_vi(-rc) ? text_strerror_vi(-rc) :
+		    strerror(-rc), strerror(-rc));
+		return NULL;
+	}
+	if (strstr(buf, "-----BEGIN ") == NULL) {
+		log_warnx("%s: không phải tệp PEM — not a PEM file", path);
+		free(buf);
+		return NULL;
+	}
+	return buf;
+}
+
+struct pems {
+	char *ca, *ca_key, *cert, *key;
+};
+
+static void
+pems_free(struct pems *p)
+{
+	free(p->ca);
+	free(p->cert);
+	if (p->ca_key != NULL) {
+		explicit_bzero(p->ca_key, strlen(p->ca_key));
+		free(p->ca_key);
+	}
+	if (p->key != NULL) {
+		explicit_bzero(p->key, strlen(p->key));
+		free(p->key);
+	}
+}
+
+static int
+pems_load(const struct serverconf *sc, struct pems *p)
+{
+	char err[512], cn[PKI_CN_MAX], serial[65];
+	time_t not_after;
+
+	memset(p, 0, sizeof(*p));
+	if ((p->ca = read_pem(sc->ca_cert, false)) == NULL ||
+	    (p->ca_key = read_pem(sc->ca_key, true)) == NULL ||
+	    (p->cert = read_pem(sc->tls_cert, false)) == NULL ||
+	    (p->key = read_pem(sc->tls_key, true)) == NULL)
+		return -1;
+	if (pki_verify(p->ca, p->cert, time(NULL), err, sizeof(err)) != 0) {
+		log_warnx("%s: chứng thư TLS không hợp lệ với CA %s: %s — the "
+		    "TLS certificate is not valid under the CA", sc->tls_cert,
+		    sc->ca_cert, err);
+		return -1;
+	}
+	if (pki_cert_info(p->cert, cn, serial, &not_after, err,
+	    sizeof(err)) == 0 && not_after - time(NULL) < 30 * 86400)
+		log_warnx("event=tls.expiring cert=%s days=%lld msg=\"chứng thư "
+		    "TLS sắp hết hạn — the TLS certificate expires soon\"",
+		    sc->tls_cert, (long long)((not_after - time(NULL)) /
+		    86400));
+	return 0;
+}
+
+/* Raises the soft limit of open files to what the connections need. */
+static void
+raise_nofile(const struct serverconf *sc)
+{
+	struct rlimit rl;
+	rlim_t want = (rlim_t)sc->max_connections * sc->nlisten + 128;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) != 0 || rl.rlim_cur >= want)
+		return;
+	rl.rlim_cur = want < rl.rlim_max ? want : rl.rlim_max;
+	if (setrlimit(RLIMIT_NOFILE, &rl) != 0)
+		log_warn("setrlimit(RLIMIT_NOFILE)");
+}
+
+/* The score snapshot job: now, then every ten minutes, until told to
+ * stop. */
+struct scores_job {
+	pthread_t thread;
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	bool stop;
+	struct store *st;
+};
+
+static void *
+scores_main(void *arg)
+{
+	struct scores_job *j = arg;
+	struct timespec until;
+	char err[512], lv[600];
+
+	pthread_mutex_lock(&j->lock);
+	while (!j->stop) {
+		pthread_mutex_unlock(&j->lock);
+		if (store_scores_snapshot(j->st, (int64_t)time(NULL), err,
+		    sizeof(err)) != STORE_OK)
+			log_warnx("event=scores.failed msg=%s",
+			    http_logval(lv, sizeof(lv), err));
+		else
+			log_debug("event=scores.snapshot");
+		pthread_mutex_lock(&j->lock);
+		clock_gettime(CLOCK_MONOTONIC, &until);
+		until.tv_sec += SCORES_EVERY_S;
+		while (!j->stop && pthread_cond_timedwait(&j->cond, &j->lock,
+		    &until) != ETIMEDOUT)
+			;
+	}
+	pthread_mutex_unlock(&j->lock);
+	return NULL;
+}
+
+static int
+scores_start(struct scores_job *j, struct store *st)
+{
+	pthread_condattr_t ca;
+
+	memset(j, 0, sizeof(*j));
+	j->st = st;
+	pthread_mutex_init(&j->lock, NULL);
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&j->cond, &ca);
+	pthread_condattr_destroy(&ca);
+	return pthread_create(&j->thread, NULL, scores_main, j);
+}
+
+static void
+scores_stop(struct scores_job *j)
+{
+	pthread_mutex_lock(&j->lock);
+	j->stop = true;
+	pthread_cond_signal(&j->cond);
+	pthread_mutex_unlock(&j->lock);
+	pthread_join(j->thread, NULL);
+	pthread_cond_destroy(&j->cond);
+	pthread_mutex_destroy(&j->lock);
+}
+
+int
+main(int argc, char **argv)
+{
+	struct opts o;
+	struct serverconf sc;
+	struct pems pems;
+	struct store *st = NULL;
+	struct api *api;
+	struct http_server *srv;
+	struct scores_job scores;
+	const struct http_route *routes;
+	size_t nroutes, i;
+	sigset_t sigs;
+	char err[2048], lv[600];
+	int sig, verbosity;
+
+	memset(&o, 0, sizeof(o));
+	log_init(argv[0], LOG_TO_STDERR, 1);
+	if (parse_opts(argc, argv, &o) != 0)
+		return EXIT_USAGE;
+	if (serverconf_load(o.data, &sc, err, sizeof(err)) != 0) {
+		log_warnx("%s", err);
+		return EXIT_USAGE;
+	}
+	verbosity = sc.log_level + o.verbose;
+	if (verbosity > 2)
+		verbosity = 2;
+	log_init(argv[0], o.use_syslog ? LOG_TO_SYSLOG : LOG_TO_STDERR,
+	    verbosity);
+	if (pems_load(&sc, &pems) != 0) {
+		pems_free(&pems);
+		serverconf_free(&sc);
+		return EXIT_USAGE;
+	}
+	if (o.test_only) {
+		fprintf(stderr, "canhgacd: cấu hình hợp lệ — configuration OK "
+		    "(%s/%s)\n", sc.data_dir, SERVERCONF_FILE);
+		pems_free(&pems);
+		serverconf_free(&sc);
+		return 0;
+	}
+
+	/* Every thread created from here on inherits this mask: the
+	 * signals that stop us are taken by sigwait below only. */
+	sigemptyset(&sigs);
+	sigaddset(&sigs, SIGINT);
+	sigaddset(&sigs, SIGTERM);
+	sigaddset(&sigs, SIGHUP);
+	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	raise_nofile(&sc);
+
+	if (store_open(sc.store, 0, &st, err, sizeof(err)) != STORE_OK)
+		log_fatalx("%s: không mở được kho dữ liệu: %s — cannot open the "
+		    "store", sc.store, err);
+	if (sc.store_max_size > 0 && store_set_max_size(st,
+	    sc.store_max_size) != STORE_OK)
+		log_warnx("event=store.warning msg=\"không đặt được "
+		    "store-max-size — cannot set store-max-size\"");
+	if ((api = api_new(&sc, st, pems.ca, pems.ca_key, err,
+	    sizeof(err))) == NULL)
+		log_fatalx("%s", err);
+	routes = api_routes(api, &nroutes);
+	srv = http_server_start(&sc, pems.cert, pems.key, pems.ca, routes,
+	    nroutes, api, err, sizeof(err));
+	pems_free(&pems);
+	if (srv == NULL) {
+		api_free(api);
+		store_close(st);
+		serverconf_free(&sc);
+		log_fatalx("%s", err);
+	}
+	if (scores_start(&scores, st) != 0)
+		log_fatalx("không tạo được luồng tính điểm — cannot create the "
+		    "scores thread");
+	for (i = 0; i < sc.nlisten; i++)
+		log_info("event=server.listening addr=%s",
+		    http_logval(lv, sizeof(lv), sc.listen[i]));
+	log_info("event=server.started version=%s data=%s threads=%d",
+	    CANHGACD_VERSION, http_logval(lv, sizeof(lv), sc.data_dir),
+	    sc.threads);
+
+	for (;;) {
+		if (sigwait(&sigs, &sig) != 0)
+			continue;
+		if (sig == SIGHUP) {
+			log_info("event=server.sighup msg=\"nạp lại cấu hình cần "
+			    "khởi động lại — reloading needs a restart\"");
+			continue;
+		}
+		break;
+	}
+	log_info("event=server.stopping signal=%d", sig);
+	http_server_stop(srv, STOP_GRACE_S);
+	scores_stop(&scores);
+	api_free(api);
+	store_close(st);
+	log_info("event=server.stopped");
+	serverconf_free(&sc);
+	return 0;
+}
