@@ -1,0 +1,107 @@
+/*
+ * store_int.h — what the files of the SQLite store share: the handle, its
+ * cached statements, the helpers of store_sqlite.c (prefixed sql_) and the
+ * schema migrations of store_schema.c. Not an interface for the rest of
+ * the server: that is store.h. The store is split by concern:
+ * store_sqlite.c (handle, migrations, people, tokens, agents, events),
+ * store_sqlite_batch.c (ingestion), store_sqlite_read.c (reading).
+ */
+#ifndef CG_STORE_INT_H
+#define CG_STORE_INT_H
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <jansson.h>
+#include <sqlite3.h>
+
+#include "server/store.h"
+
+/* store_migrations[i] brings the schema from version i to i + 1; each is
+ * applied in its own transaction together with PRAGMA user_version. A
+ * migration, once released, is never edited: a change is a new entry. */
+extern const char *const store_migrations[];
+extern const size_t store_nmigrations;
+
+#define CHECK_CACHE_SLOTS 2048		/* power of two */
+#define CHECK_CACHE_MAX (CHECK_CACHE_SLOTS / 2)
+#define CHECK_ID_MAX 64
+
+/* The statements prepared once per handle (the hot path of store_batch
+ * and a few fixed ones); their SQL is in store_sqlite.c. */
+enum store_stmt {
+	S_BEGIN, S_COMMIT, S_ROLLBACK,
+	S_AGENT_FOR_BATCH, S_BATCH_ADD, S_BATCH_COUNT, S_AGENT_SEEN,
+	S_HOST_GET, S_HOST_ADD, S_HOST_SEEN, S_HOST_UPDATE,
+	S_REPORT_ADD, S_SCORE_ADD,
+	S_FACTS_GET, S_FACT_PUT, S_FACT_DEL, S_FACT_HISTORY_ADD,
+	S_FINDINGS_GET, S_FINDING_ADD, S_FINDING_UPDATE, S_FINDING_GONE,
+	S_CHECK_PUT,
+	S_EVENT_ADD,
+	S_COUNT
+};
+
+/* Which checks' catalogue entries this handle wrote, with a hash of their
+ * text: a report repeating them costs no statement. Emptied on rollback. */
+struct check_slot {
+	char id[CHECK_ID_MAX + 1];
+	uint64_t hash;
+};
+
+struct store {
+	sqlite3 *db;
+	pthread_mutex_t lock;		/* held by every store_* call */
+	char *path;
+	bool readonly;
+	sqlite3_stmt *stmt[S_COUNT];
+	struct check_slot *checks;	/* CHECK_CACHE_SLOTS */
+	size_t nchecks;
+};
+
+/* Errors: err gets "<vi> — <en>"; sql_dberr maps an SQLite result to a
+ * STORE_E* code (disk full, busy, other) naming the file and what. */
+void sql_seterr(char *err, size_t errlen, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+int sql_dberr(struct store *st, int rc, const char *what, char *err,
+    size_t errlen);
+int sql_readonly_err(struct store *st, const char *what, char *err,
+    size_t errlen);
+
+/* Copies src into dst[size], cut at a character boundary. */
+void sql_copy(char *dst, size_t size, const unsigned char *src);
+/* [A-Za-z0-9-]{1,max} */
+bool sql_id_valid(const char *s, size_t max);
+/* malloc'd NFC form of a name (a copy when not UTF-8), NULL for NULL. */
+char *sql_nfc(const char *s);
+const char *sql_col_text(sqlite3_stmt *s, int i);
+/* Binds a string the caller keeps alive until the statement is reset;
+ * NULL binds NULL. */
+void sql_bind_text(sqlite3_stmt *s, int i, const char *v);
+
+/* The cached statement id (prepared on first use), NULL with err. */
+sqlite3_stmt *sql_stmt(struct store *st, enum store_stmt id, char *err,
+    size_t errlen);
+/* Resets a statement and clears its bindings. */
+void sql_done(sqlite3_stmt *s);
+/* Steps a statement once and resets it: SQLITE_OK or the error. */
+int sql_run(sqlite3_stmt *s);
+
+/* BEGIN IMMEDIATE, COMMIT (rolls back when it fails), ROLLBACK (also
+ * forgets the check cache: what it remembered may be undone). */
+int sql_tx_begin(struct store *st, const char *what, char *err,
+    size_t errlen);
+int sql_tx_commit(struct store *st, const char *what, char *err,
+    size_t errlen);
+void sql_tx_rollback(struct store *st);
+
+/* An event whose detail is a JSON object (stolen; NULL for none). */
+int sql_event_json(struct store *st, int64_t now, const char *kind,
+    const char *agent_id, const char *host_id, json_t *detail, char *err,
+    size_t errlen);
+
+/* store_sqlite_batch.c: empties the check cache. */
+void sql_checks_forget(struct store *st);
+
+#endif

@@ -1,0 +1,202 @@
+/*
+ * store_schema.c — the SQLite store's schema, as the ordered list of
+ * migrations that build it. store_open() applies those the file lacks, each
+ * in its own transaction, and records the version in PRAGMA user_version
+ * (store_sqlite.c). Released migrations are never edited; a change of the
+ * schema is a new entry at the end. Times are UTC seconds; 0 means "never".
+ *
+ * Hosts and checks are referred to by integer keys inside the hot tables
+ * (findings, host_facts, reports) so that their rows and indexes stay
+ * small: 10,000 hosts x 300 findings is three million finding rows.
+ */
+#include <stddef.h>
+
+#include "server/store_int.h"
+
+static const char store_schema_v1[] =
+	/* Organisational units of the ward (phòng, ban, ngành, đoàn thể). */
+	"CREATE TABLE units ("
+	" id INTEGER PRIMARY KEY,"
+	" name TEXT NOT NULL UNIQUE CHECK (length(name) BETWEEN 1 AND 255));"
+
+	/* People who sign in to the console. */
+	"CREATE TABLE users ("
+	" id INTEGER PRIMARY KEY,"
+	" login TEXT NOT NULL UNIQUE CHECK (length(login) BETWEEN 1 AND 255),"
+	" name TEXT NOT NULL,"
+	" role TEXT NOT NULL CHECK (role IN"
+	"  ('supervisor', 'unit-it', 'unit-head', 'viewer')),"
+	" unit_id INTEGER REFERENCES units(id),"
+	" pwhash TEXT NOT NULL,"
+	" created INTEGER NOT NULL,"
+	" disabled_at INTEGER NOT NULL DEFAULT 0);"
+	"CREATE INDEX users_unit ON users(unit_id);"
+
+	/* Enrolment tokens: only the SHA-256 of the token is kept. */
+	"CREATE TABLE tokens ("
+	" id INTEGER PRIMARY KEY,"
+	" hash TEXT NOT NULL UNIQUE CHECK (length(hash) = 64),"
+	" unit_id INTEGER NOT NULL REFERENCES units(id),"
+	" created INTEGER NOT NULL,"
+	" expires INTEGER NOT NULL DEFAULT 0,"
+	" uses_max INTEGER NOT NULL CHECK (uses_max >= 1),"
+	" uses INTEGER NOT NULL DEFAULT 0,"
+	" revoked INTEGER NOT NULL DEFAULT 0,"
+	" note TEXT NOT NULL DEFAULT '');"
+	"CREATE INDEX tokens_unit ON tokens(unit_id);"
+
+	/* Computers. agent_id is the agent that speaks for the host now. */
+	"CREATE TABLE hosts ("
+	" hid INTEGER PRIMARY KEY,"
+	" id TEXT NOT NULL UNIQUE,"
+	" hostname TEXT NOT NULL,"
+	" unit_id INTEGER NOT NULL REFERENCES units(id),"
+	" agent_id TEXT,"
+	" os_id TEXT, os_name TEXT, os_version TEXT,"
+	" kernel TEXT, arch TEXT, platform TEXT,"
+	" level INTEGER NOT NULL DEFAULT 0,"
+	" report_at INTEGER NOT NULL DEFAULT 0,"	/* latest collected_at */
+	" score INTEGER NOT NULL DEFAULT -1,"		/* -1: no report yet */
+	" pass INTEGER NOT NULL DEFAULT 0,"
+	" fail INTEGER NOT NULL DEFAULT 0,"
+	" na INTEGER NOT NULL DEFAULT 0,"
+	" error INTEGER NOT NULL DEFAULT 0,"
+	" open_findings INTEGER NOT NULL DEFAULT 0,"
+	" open_critical INTEGER NOT NULL DEFAULT 0,"
+	" open_high INTEGER NOT NULL DEFAULT 0,"
+	" first_seen INTEGER NOT NULL,"
+	" last_seen INTEGER NOT NULL DEFAULT 0);"
+	"CREATE INDEX hosts_unit ON hosts(unit_id, hostname);"
+	"CREATE INDEX hosts_hostname ON hosts(hostname);"
+
+	/* Agents, each with its own client certificate. */
+	"CREATE TABLE agents ("
+	" id TEXT PRIMARY KEY,"
+	" host_id TEXT NOT NULL REFERENCES hosts(id),"
+	" unit_id INTEGER NOT NULL REFERENCES units(id),"
+	" token_id INTEGER REFERENCES tokens(id),"
+	" cert_serial TEXT NOT NULL DEFAULT '',"
+	" enrolled INTEGER NOT NULL,"
+	" last_seen INTEGER NOT NULL DEFAULT 0,"
+	" revoked_at INTEGER NOT NULL DEFAULT 0,"
+	" version TEXT NOT NULL DEFAULT '');"
+	"CREATE INDEX agents_host ON agents(host_id);"
+	"CREATE INDEX agents_unit ON agents(unit_id);"
+	"CREATE INDEX agents_token ON agents(token_id);"
+
+	/* The catalogue of checks as the agents last described them. */
+	"CREATE TABLE checks ("
+	" id TEXT PRIMARY KEY,"
+	" severity TEXT NOT NULL,"
+	" point INTEGER NOT NULL,"
+	" title_vi TEXT, title_en TEXT,"
+	" remedy_vi TEXT, remedy_en TEXT,"
+	" basis TEXT);"
+
+	/* The current state of every check on every host. A finding is open
+	 * while its status is fail or error (resolved = 0); first_seen is
+	 * the start of the current (or last) failing episode. last_seen 0
+	 * means "in the host's latest report" (hosts.report_at), so that a
+	 * finding seen again unchanged is not written at all. */
+	"CREATE TABLE findings ("
+	" id INTEGER PRIMARY KEY,"
+	" hid INTEGER NOT NULL REFERENCES hosts(hid),"
+	" check_id TEXT NOT NULL REFERENCES checks(id),"
+	" status TEXT NOT NULL CHECK (status IN"
+	"  ('pass', 'fail', 'na', 'error')),"
+	" severity TEXT NOT NULL,"
+	" evidence TEXT,"
+	" first_seen INTEGER NOT NULL,"
+	" last_seen INTEGER NOT NULL,"
+	" resolved INTEGER NOT NULL DEFAULT 0,"
+	" UNIQUE (hid, check_id));"
+	"CREATE INDEX findings_check ON findings(check_id);"
+	"CREATE INDEX findings_open ON findings(hid) WHERE resolved = 0;"
+
+	/* The latest facts of a host, one row per top-level section. */
+	"CREATE TABLE host_facts ("
+	" hid INTEGER NOT NULL REFERENCES hosts(hid),"
+	" section TEXT NOT NULL,"
+	" sha256 TEXT NOT NULL,"
+	" value TEXT NOT NULL,"
+	" updated INTEGER NOT NULL,"
+	" PRIMARY KEY (hid, section));"
+	/* Each new value of a section ('null' when it disappeared). */
+	"CREATE TABLE fact_history ("
+	" id INTEGER PRIMARY KEY,"
+	" hid INTEGER NOT NULL REFERENCES hosts(hid),"
+	" time INTEGER NOT NULL,"
+	" section TEXT NOT NULL,"
+	" value TEXT NOT NULL);"
+	"CREATE INDEX fact_history_host ON fact_history(hid, time);"
+
+	/* Uploads, idempotent by the agent's batch id. */
+	"CREATE TABLE batches ("
+	" id INTEGER PRIMARY KEY,"
+	" agent_id TEXT NOT NULL REFERENCES agents(id),"
+	" batch_id TEXT NOT NULL,"
+	" received_at INTEGER NOT NULL,"
+	" reports INTEGER NOT NULL DEFAULT 0,"
+	" UNIQUE (agent_id, batch_id));"
+	/* Every audit report received, unique per host by its report id. */
+	"CREATE TABLE reports ("
+	" id INTEGER PRIMARY KEY,"
+	" hid INTEGER NOT NULL REFERENCES hosts(hid),"
+	" report_id TEXT NOT NULL,"
+	" batch INTEGER NOT NULL REFERENCES batches(id),"
+	" collected_at INTEGER NOT NULL,"
+	" received_at INTEGER NOT NULL,"
+	" score INTEGER NOT NULL,"
+	" pass INTEGER NOT NULL, fail INTEGER NOT NULL,"
+	" na INTEGER NOT NULL, error INTEGER NOT NULL,"
+	" summary TEXT,"
+	" UNIQUE (hid, report_id));"
+	"CREATE INDEX reports_host_time ON reports(hid, collected_at);"
+	"CREATE INDEX reports_batch ON reports(batch);"
+
+	/* Scores: per report for a host, per day for a unit and the ward. */
+	"CREATE TABLE scores ("
+	" id INTEGER PRIMARY KEY,"
+	" scope TEXT NOT NULL CHECK (scope IN ('host', 'unit', 'ward')),"
+	" name TEXT NOT NULL,"
+	" time INTEGER NOT NULL,"
+	" score REAL NOT NULL,"
+	" hosts INTEGER NOT NULL);"
+	"CREATE INDEX scores_scope ON scores(scope, name, time);"
+
+	/* The event log; ids only grow (AUTOINCREMENT) so that readers can
+	 * follow it with "since id". */
+	"CREATE TABLE events ("
+	" id INTEGER PRIMARY KEY AUTOINCREMENT,"
+	" time INTEGER NOT NULL,"
+	" kind TEXT NOT NULL,"
+	" agent_id TEXT,"
+	" host_id TEXT,"
+	" detail TEXT);"
+	"CREATE INDEX events_time ON events(time);"
+
+	/* Row counts of the growing tables for /metrics, kept by triggers so
+	 * that reading them never scans millions of rows. */
+	"CREATE TABLE counters ("
+	" name TEXT PRIMARY KEY,"
+	" n INTEGER NOT NULL) WITHOUT ROWID;"
+	"INSERT INTO counters(name, n) VALUES"
+	" ('batches', 0), ('reports', 0), ('events', 0);"
+	"CREATE TRIGGER batches_added AFTER INSERT ON batches BEGIN"
+	" UPDATE counters SET n = n + 1 WHERE name = 'batches'; END;"
+	"CREATE TRIGGER batches_removed AFTER DELETE ON batches BEGIN"
+	" UPDATE counters SET n = n - 1 WHERE name = 'batches'; END;"
+	"CREATE TRIGGER reports_added AFTER INSERT ON reports BEGIN"
+	" UPDATE counters SET n = n + 1 WHERE name = 'reports'; END;"
+	"CREATE TRIGGER reports_removed AFTER DELETE ON reports BEGIN"
+	" UPDATE counters SET n = n - 1 WHERE name = 'reports'; END;"
+	"CREATE TRIGGER events_added AFTER INSERT ON events BEGIN"
+	" UPDATE counters SET n = n + 1 WHERE name = 'events'; END;"
+	"CREATE TRIGGER events_removed AFTER DELETE ON events BEGIN"
+	" UPDATE counters SET n = n - 1 WHERE name = 'events'; END;";
+
+const char *const store_migrations[] = {
+	store_schema_v1,
+};
+const size_t store_nmigrations =
+    sizeof(store_migrations) / sizeof(store_migrations[0]);

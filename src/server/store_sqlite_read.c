@@ -1,0 +1,468 @@
+/*
+ * store_sqlite_read.c — the reading side of the SQLite store: hosts,
+ * findings (with the checks' catalogue), latest facts and their history,
+ * scores and the counters of /metrics. Filters are bound as values, never
+ * written into SQL, so quotes and wildcards in a host name match only
+ * themselves. Also works on a read-only handle while canhgacd writes.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+#include <sqlite3.h>
+
+#include "lib/text.h"
+#include "server/store.h"
+#include "server/store_int.h"
+
+/* Reading. */
+
+int
+store_hosts(struct store *st, const struct store_host_filter *f,
+    int (*cb)(const struct store_host *, void *), void *arg, char *err,
+    size_t errlen)
+{
+	struct store_host h;
+	sqlite3_stmt *s;
+	char *unit = sql_nfc(f ? f->unit : NULL);
+	int rc, ret = STORE_OK;
+
+	pthread_mutex_lock(&st->lock);
+	rc = sqlite3_prepare_v2(st->db, "SELECT h.id, h.hostname, u.name,"
+	    " h.os_name, h.kernel, h.agent_id, a.version, h.level, h.score,"
+	    " h.pass, h.fail, h.na, h.error, h.open_critical, h.open_high,"
+	    " h.first_seen, h.last_seen, coalesce(a.revoked_at, 1)"
+	    " FROM hosts h JOIN units u ON u.id = h.unit_id"
+	    " LEFT JOIN agents a ON a.id = h.agent_id"
+	    " WHERE (?1 IS NULL OR u.name = ?1)"
+	    " AND (?2 IS NULL OR h.id = ?2 OR h.hostname = ?2)"
+	    " ORDER BY u.name, h.hostname, h.id", -1, &s, NULL);
+	if (rc != SQLITE_OK) {
+		ret = sql_dberr(st, rc, "store_hosts", err, errlen);
+		goto out;
+	}
+	sql_bind_text(s, 1, unit);
+	sql_bind_text(s, 2, f ? f->host : NULL);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		memset(&h, 0, sizeof(h));
+		h.id = sql_col_text(s, 0);
+		h.hostname = sql_col_text(s, 1);
+		h.unit = sql_col_text(s, 2);
+		h.os_name = sql_col_text(s, 3);
+		h.kernel = sql_col_text(s, 4);
+		h.agent_id = sql_col_text(s, 5);
+		h.agent_version = sql_col_text(s, 6);
+		h.level = sqlite3_column_int(s, 7);
+		h.score = sqlite3_column_int(s, 8);
+		h.pass = sqlite3_column_int(s, 9);
+		h.fail = sqlite3_column_int(s, 10);
+		h.na = sqlite3_column_int(s, 11);
+		h.error = sqlite3_column_int(s, 12);
+		h.open_critical = sqlite3_column_int(s, 13);
+		h.open_high = sqlite3_column_int(s, 14);
+		h.first_seen = sqlite3_column_int64(s, 15);
+		h.last_seen = sqlite3_column_int64(s, 16);
+		h.revoked = sqlite3_column_int64(s, 17) != 0;
+		if ((ret = cb(&h, arg)) != 0)
+			break;
+	}
+	if (ret == 0 && rc != SQLITE_DONE)
+		ret = sql_dberr(st, rc, "store_hosts", err, errlen);
+	sqlite3_finalize(s);
+out:
+	pthread_mutex_unlock(&st->lock);
+	free(unit);
+	return ret;
+}
+
+int
+store_findings(struct store *st, const struct store_finding_filter *f,
+    int (*cb)(const struct store_finding *, void *), void *arg, char *err,
+    size_t errlen)
+{
+	static const struct store_finding_filter none;
+	struct store_finding row;
+	sqlite3_stmt *s;
+	char sql[1536], *unit;
+	int rc, ret = STORE_OK;
+
+	if (f == NULL)
+		f = &none;
+	unit = sql_nfc(f->unit);
+	/* only the conditions asked for, so that SQLite picks the index;
+	 * values are bound, never written into the text */
+	snprintf(sql, sizeof(sql), "SELECT h.id, h.hostname, u.name,"
+	    " f.check_id, f.status, f.severity, c.point, f.evidence,"
+	    " c.title_vi, c.title_en, c.remedy_vi, c.remedy_en, f.first_seen,"
+	    " CASE f.last_seen WHEN 0 THEN h.report_at ELSE f.last_seen END,"
+	    " f.resolved"
+	    " FROM findings f JOIN hosts h ON h.hid = f.hid"
+	    " JOIN units u ON u.id = h.unit_id"
+	    " JOIN checks c ON c.id = f.check_id WHERE 1%s%s%s%s%s"
+	    " ORDER BY u.name, h.hostname, h.id, CASE f.severity"
+	    " WHEN 'critical' THEN 4 WHEN 'high' THEN 3 WHEN 'medium' THEN 2"
+	    " WHEN 'low' THEN 1 ELSE 0 END DESC, f.check_id LIMIT ?6",
+	    unit ? " AND u.name = ?1" : "",
+	    f->host ? " AND f.hid IN (SELECT hid FROM hosts"
+	    " WHERE id = ?2 OR hostname = ?2)" : "",
+	    f->check ? " AND f.check_id = ?3" : "",
+	    f->status ? " AND f.status = ?4" : "",
+	    !f->status && !f->include_resolved ? " AND f.resolved = 0" : "");
+	pthread_mutex_lock(&st->lock);
+	rc = sqlite3_prepare_v2(st->db, sql, -1, &s, NULL);
+	if (rc != SQLITE_OK) {
+		ret = sql_dberr(st, rc, "store_findings", err, errlen);
+		goto out;
+	}
+	if (unit)
+		sql_bind_text(s, 1, unit);
+	if (f->host)
+		sql_bind_text(s, 2, f->host);
+	if (f->check)
+		sql_bind_text(s, 3, f->check);
+	if (f->status)
+		sql_bind_text(s, 4, f->status);
+	sqlite3_bind_int(s, 6, f->limit > 0 ? f->limit : -1);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		memset(&row, 0, sizeof(row));
+		row.host_id = sql_col_text(s, 0);
+		row.hostname = sql_col_text(s, 1);
+		row.unit = sql_col_text(s, 2);
+		row.check = sql_col_text(s, 3);
+		row.status = sql_col_text(s, 4);
+		row.severity = sql_col_text(s, 5);
+		row.point = sqlite3_column_int(s, 6);
+		row.evidence = sql_col_text(s, 7);
+		row.title_vi = sql_col_text(s, 8);
+		row.title_en = sql_col_text(s, 9);
+		row.remedy_vi = sql_col_text(s, 10);
+		row.remedy_en = sql_col_text(s, 11);
+		row.first_seen = sqlite3_column_int64(s, 12);
+		row.last_seen = sqlite3_column_int64(s, 13);
+		row.resolved = sqlite3_column_int64(s, 14);
+		if ((ret = cb(&row, arg)) != 0)
+			break;
+	}
+	if (ret == 0 && rc != SQLITE_DONE)
+		ret = sql_dberr(st, rc, "store_findings", err, errlen);
+	sqlite3_finalize(s);
+out:
+	pthread_mutex_unlock(&st->lock);
+	free(unit);
+	return ret;
+}
+
+/* The host's row key; ENOTFOUND with err when unknown. */
+static int
+host_key(struct store *st, const char *host_id, int64_t *hid,
+    const char *what, char *err, size_t errlen)
+{
+	sqlite3_stmt *s;
+	int rc;
+
+	if ((s = sql_stmt(st, S_HOST_GET, err, errlen)) == NULL)
+		return STORE_ERR;
+	sql_bind_text(s, 1, host_id);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		*hid = sqlite3_column_int64(s, 0);
+	sql_done(s);
+	if (rc == SQLITE_ROW)
+		return STORE_OK;
+	if (rc == SQLITE_DONE) {
+		sql_seterr(err, errlen, "không có máy %s — no host %s",
+		    host_id ? host_id : "", host_id ? host_id : "");
+		return STORE_ENOTFOUND;
+	}
+	return sql_dberr(st, rc, what, err, errlen);
+}
+
+/* A growing string. */
+struct buf {
+	char *p;
+	size_t len, cap;
+	bool oom;
+};
+
+static void
+buf_add(struct buf *b, const char *s, size_t n)
+{
+	char *t;
+	size_t cap;
+
+	if (b->oom)
+		return;
+	if (b->len + n + 1 > b->cap) {
+		cap = b->cap ? b->cap : 4096;
+		while (cap < b->len + n + 1)
+			cap *= 2;
+		if ((t = realloc(b->p, cap)) == NULL) {
+			b->oom = true;
+			return;
+		}
+		b->p = t;
+		b->cap = cap;
+	}
+	memcpy(b->p + b->len, s, n);
+	b->len += n;
+	b->p[b->len] = '\0';
+}
+
+int
+store_host_facts(struct store *st, const char *host_id, char **json,
+    char *err, size_t errlen)
+{
+	struct buf b = { 0 };
+	sqlite3_stmt *s = NULL;
+	int64_t hid;
+	json_t *key;
+	char *k;
+	int rc, ret, n = 0;
+
+	*json = NULL;
+	pthread_mutex_lock(&st->lock);
+	if ((ret = host_key(st, host_id, &hid, "store_host_facts", err,
+	    errlen)) != STORE_OK)
+		goto out;
+	rc = sqlite3_prepare_v2(st->db, "SELECT section, value FROM host_facts"
+	    " WHERE hid = ?1 ORDER BY section", -1, &s, NULL);
+	if (rc != SQLITE_OK) {
+		ret = sql_dberr(st, rc, "store_host_facts", err, errlen);
+		goto out;
+	}
+	sqlite3_bind_int64(s, 1, hid);
+	buf_add(&b, "{", 1);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		/* the section name is escaped as JSON; values are stored
+		 * as JSON text already */
+		key = json_string(sql_col_text(s, 0));
+		k = key ? json_dumps(key, JSON_ENCODE_ANY) : NULL;
+		json_decref(key);
+		if (k == NULL) {
+			b.oom = true;
+			break;
+		}
+		if (n++ > 0)
+			buf_add(&b, ",", 1);
+		buf_add(&b, k, strlen(k));
+		buf_add(&b, ":", 1);
+		buf_add(&b, sql_col_text(s, 1),
+		    (size_t)sqlite3_column_bytes(s, 1));
+		free(k);
+	}
+	buf_add(&b, "}", 1);
+	if (b.oom) {
+		sql_seterr(err, errlen, "hết bộ nhớ — out of memory");
+		ret = STORE_ERR;
+	} else if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+		ret = sql_dberr(st, rc, "store_host_facts", err, errlen);
+	if (ret == STORE_OK) {
+		*json = b.p;
+		b.p = NULL;
+	}
+out:
+	sqlite3_finalize(s);
+	pthread_mutex_unlock(&st->lock);
+	free(b.p);
+	return ret;
+}
+
+int
+store_fact_history(struct store *st, const char *host_id, int limit,
+    int (*cb)(const struct store_fact_change *, void *), void *arg,
+    char *err, size_t errlen)
+{
+	struct store_fact_change ch;
+	sqlite3_stmt *s;
+	int64_t hid;
+	int rc, ret;
+
+	pthread_mutex_lock(&st->lock);
+	if ((ret = host_key(st, host_id, &hid, "store_fact_history", err,
+	    errlen)) != STORE_OK)
+		goto out;
+	rc = sqlite3_prepare_v2(st->db, "SELECT time, section, value FROM"
+	    " fact_history WHERE hid = ?1 ORDER BY time DESC, id DESC"
+	    " LIMIT ?2", -1, &s, NULL);
+	if (rc != SQLITE_OK) {
+		ret = sql_dberr(st, rc, "store_fact_history", err, errlen);
+		goto out;
+	}
+	sqlite3_bind_int64(s, 1, hid);
+	sqlite3_bind_int(s, 2, limit > 0 ? limit : -1);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		ch.time = sqlite3_column_int64(s, 0);
+		ch.section = sql_col_text(s, 1);
+		ch.value = sql_col_text(s, 2);
+		if ((ret = cb(&ch, arg)) != 0)
+			break;
+	}
+	if (ret == 0 && rc != SQLITE_DONE)
+		ret = sql_dberr(st, rc, "store_fact_history", err, errlen);
+	sqlite3_finalize(s);
+out:
+	pthread_mutex_unlock(&st->lock);
+	return ret;
+}
+
+int
+store_scores_snapshot(struct store *st, int64_t now, char *err,
+    size_t errlen)
+{
+	/* hosts cut off (their agent revoked) no longer count */
+	static const char sql[] =
+	    "DELETE FROM scores WHERE scope IN ('unit', 'ward') AND"
+	    " time = ?1;"
+	    "INSERT INTO scores(scope, name, time, score, hosts)"
+	    " SELECT 'unit', u.name, ?1, avg(h.score), count(*)"
+	    " FROM hosts h JOIN units u ON u.id = h.unit_id"
+	    " WHERE h.score >= 0 AND NOT EXISTS (SELECT 1 FROM agents a"
+	    "  WHERE a.id = h.agent_id AND a.revoked_at != 0)"
+	    " GROUP BY u.name;"
+	    "INSERT INTO scores(scope, name, time, score, hosts)"
+	    " SELECT 'ward', '', ?1, avg(h.score), count(*) FROM hosts h"
+	    " WHERE h.score >= 0 AND NOT EXISTS (SELECT 1 FROM agents a"
+	    "  WHERE a.id = h.agent_id AND a.revoked_at != 0)"
+	    " HAVING count(*) > 0;";
+	const char *tail = sql;
+	sqlite3_stmt *s;
+	int64_t day = now - ((now % 86400) + 86400) % 86400;
+	int rc, ret;
+
+	pthread_mutex_lock(&st->lock);
+	if (st->readonly) {
+		ret = sql_readonly_err(st,
+		    "ghi điểm — write scores", err, errlen);
+		goto out;
+	}
+	if ((ret = sql_tx_begin(st, "store_scores_snapshot", err, errlen)) !=
+	    STORE_OK)
+		goto out;
+	while (*tail != '\0') {
+		rc = sqlite3_prepare_v2(st->db, tail, -1, &s, &tail);
+		if (rc != SQLITE_OK) {
+			ret = sql_dberr(st, rc, "store_scores_snapshot", err,
+			    errlen);
+			break;
+		}
+		if (s == NULL)
+			break;
+		sqlite3_bind_int64(s, 1, day);
+		rc = sqlite3_step(s);
+		sqlite3_finalize(s);
+		if (rc != SQLITE_DONE) {
+			ret = sql_dberr(st, rc, "store_scores_snapshot", err,
+			    errlen);
+			break;
+		}
+	}
+	if (ret != STORE_OK)
+		sql_tx_rollback(st);
+	else
+		ret = sql_tx_commit(st, "store_scores_snapshot", err, errlen);
+out:
+	pthread_mutex_unlock(&st->lock);
+	return ret;
+}
+
+int
+store_scores(struct store *st, const char *scope, const char *name,
+    int64_t since, int (*cb)(const struct store_score *, void *), void *arg,
+    char *err, size_t errlen)
+{
+	struct store_score sc;
+	sqlite3_stmt *s;
+	char *n = NULL;
+	int rc, ret = STORE_OK;
+
+	if (scope == NULL || (strcmp(scope, "host") && strcmp(scope, "unit") &&
+	    strcmp(scope, "ward"))) {
+		sql_seterr(err, errlen,
+		    "phạm vi điểm không hợp lệ \"%s\" (host, "
+		    "unit, ward) — invalid score scope \"%s\"",
+		    scope ? scope : "", scope ? scope : "");
+		return STORE_ERR;
+	}
+	if (name != NULL)
+		n = strcmp(scope, "unit") == 0 ? sql_nfc(name) : text_dup(name);
+	pthread_mutex_lock(&st->lock);
+	rc = sqlite3_prepare_v2(st->db, n != NULL ?
+	    "SELECT scope, name, time, score, hosts FROM scores WHERE"
+	    " scope = ?1 AND name = ?2 AND time >= ?3 ORDER BY time, id" :
+	    "SELECT scope, name, time, score, hosts FROM scores WHERE"
+	    " scope = ?1 AND time >= ?3 ORDER BY name, time, id", -1, &s,
+	    NULL);
+	if (rc != SQLITE_OK) {
+		ret = sql_dberr(st, rc, "store_scores", err, errlen);
+		goto out;
+	}
+	sql_bind_text(s, 1, scope);
+	if (n != NULL)
+		sql_bind_text(s, 2, n);
+	sqlite3_bind_int64(s, 3, since);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		sc.scope = sql_col_text(s, 0);
+		sc.name = sql_col_text(s, 1);
+		sc.time = sqlite3_column_int64(s, 2);
+		sc.score = sqlite3_column_double(s, 3);
+		sc.hosts = sqlite3_column_int(s, 4);
+		if ((ret = cb(&sc, arg)) != 0)
+			break;
+	}
+	if (ret == 0 && rc != SQLITE_DONE)
+		ret = sql_dberr(st, rc, "store_scores", err, errlen);
+	sqlite3_finalize(s);
+out:
+	pthread_mutex_unlock(&st->lock);
+	free(n);
+	return ret;
+}
+
+int
+store_stats(struct store *st, struct store_stats *out, char *err,
+    size_t errlen)
+{
+	sqlite3_stmt *s;
+	int rc, ret = STORE_OK;
+
+	memset(out, 0, sizeof(*out));
+	pthread_mutex_lock(&st->lock);
+	/* open findings are counted per host by store_batch, the growing
+	 * tables by triggers: nothing here scans millions of rows */
+	rc = sqlite3_prepare_v2(st->db, "SELECT"
+	    " (SELECT count(*) FROM units),"
+	    " (SELECT count(*) FROM hosts),"
+	    " (SELECT count(*) FROM agents),"
+	    " (SELECT count(*) FROM agents WHERE revoked_at != 0),"
+	    " (SELECT coalesce(sum(open_findings), 0) FROM hosts),"
+	    " (SELECT coalesce(sum(open_critical), 0) FROM hosts),"
+	    " (SELECT coalesce(sum(open_high), 0) FROM hosts),"
+	    " (SELECT n FROM counters WHERE name = 'batches'),"
+	    " (SELECT n FROM counters WHERE name = 'reports'),"
+	    " (SELECT n FROM counters WHERE name = 'events'),"
+	    " (SELECT page_count * page_size FROM pragma_page_count(),"
+	    "  pragma_page_size())", -1, &s, NULL);
+	if (rc != SQLITE_OK) {
+		ret = sql_dberr(st, rc, "store_stats", err, errlen);
+		goto out;
+	}
+	if ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		out->units = sqlite3_column_int64(s, 0);
+		out->hosts = sqlite3_column_int64(s, 1);
+		out->agents = sqlite3_column_int64(s, 2);
+		out->agents_revoked = sqlite3_column_int64(s, 3);
+		out->findings_open = sqlite3_column_int64(s, 4);
+		out->findings_open_critical = sqlite3_column_int64(s, 5);
+		out->findings_open_high = sqlite3_column_int64(s, 6);
+		out->batches = sqlite3_column_int64(s, 7);
+		out->reports = sqlite3_column_int64(s, 8);
+		out->events = sqlite3_column_int64(s, 9);
+		out->db_bytes = sqlite3_column_int64(s, 10);
+	} else
+		ret = sql_dberr(st, rc, "store_stats", err, errlen);
+	sqlite3_finalize(s);
+out:
+	pthread_mutex_unlock(&st->lock);
+	return ret;
+}

@@ -1,0 +1,1442 @@
+/*
+ * test_store.c — the SQLite store through store.h, each test in its own
+ * temporary directory: migrations, enrolment refusals, batches (duplicate,
+ * skipped report, older report), the life of a finding, fact history, a
+ * reader beside a writer, a full disk and recovery, SQL metacharacters
+ * taken literally, filters and counters. Batches are built here by hand,
+ * as ingest_parse() would leave them.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <jansson.h>
+#include <sqlite3.h>
+
+#include "server/store.h"
+#include "server/store_int.h"
+
+#define T0 1764400000		/* 2025-11-29 07:06:40 UTC */
+
+struct fx {
+	char dir[256];
+	char path[300];
+	struct store *st;
+	int64_t unit;
+	int ntokens;
+	char err[512];
+};
+
+static int
+setup(void **state)
+{
+	struct fx *fx = calloc(1, sizeof(*fx));
+	const char *tmp = getenv("TMPDIR");
+
+	assert_non_null(fx);
+	snprintf(fx->dir, sizeof(fx->dir), "%s/cg-store-XXXXXX",
+	    tmp && *tmp ? tmp : "/tmp");
+	assert_non_null(mkdtemp(fx->dir));
+	snprintf(fx->path, sizeof(fx->path), "%s/store.db", fx->dir);
+	assert_int_equal(store_open(fx->path, STORE_CREATE, &fx->st, fx->err,
+	    sizeof(fx->err)), STORE_OK);
+	assert_int_equal(store_unit_ensure(fx->st, "Phòng Kế toán", &fx->unit,
+	    fx->err, sizeof(fx->err)), STORE_OK);
+	*state = fx;
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	struct fx *fx = *state;
+	char p[320];
+
+	store_close(fx->st);
+	unlink(fx->path);
+	snprintf(p, sizeof(p), "%s-wal", fx->path);
+	unlink(p);
+	snprintf(p, sizeof(p), "%s-shm", fx->path);
+	unlink(p);
+	rmdir(fx->dir);
+	free(fx);
+	return 0;
+}
+
+/* A token hash: 64 hex digits made from n. */
+static void
+token_hash(int n, char out[65])
+{
+	int i;
+
+	for (i = 0; i < 64; i++)
+		out[i] = "0123456789abcdef"[(n * 7 + i) % 16];
+	out[64] = '\0';
+	snprintf(out, 9, "%08x", n);
+	out[8] = 'a';
+}
+
+static void
+token(struct fx *fx, char hash[65], int64_t expires, int uses)
+{
+	int64_t id;
+
+	token_hash(++fx->ntokens, hash);
+	assert_int_equal(store_token_add(fx->st, hash, fx->unit, T0, expires,
+	    uses, "thử nghiệm", &id, fx->err, sizeof(fx->err)), STORE_OK);
+}
+
+static void
+agent_init(struct store_agent *a, const char *id, const char *host_id,
+    const char *hostname)
+{
+	memset(a, 0, sizeof(*a));
+	snprintf(a->id, sizeof(a->id), "%s", id);
+	snprintf(a->host_id, sizeof(a->host_id), "%s", host_id);
+	snprintf(a->hostname, sizeof(a->hostname), "%s", hostname);
+	snprintf(a->cert_serial, sizeof(a->cert_serial), "0a1b2c");
+	snprintf(a->version, sizeof(a->version), "0.1.0");
+}
+
+static void
+enrol(struct fx *fx, struct store_agent *a, const char *id,
+    const char *host_id, const char *hostname)
+{
+	char hash[65];
+
+	token(fx, hash, 0, 1);
+	agent_init(a, id, host_id, hostname);
+	assert_int_equal(store_enrol(fx->st, hash, T0, a, fx->err,
+	    sizeof(fx->err)), STORE_OK);
+	assert_int_equal(a->unit_id, fx->unit);
+	assert_string_equal(a->unit, "Phòng Kế toán");
+}
+
+/* Building batches. */
+
+#define MAXF 8
+
+struct rep {
+	struct ingest_report r;
+	struct ingest_finding f[MAXF];
+	json_t *facts;
+};
+
+static struct ingest_finding
+F(const char *check, enum ingest_status s, const char *severity,
+    const char *evidence)
+{
+	struct ingest_finding f;
+
+	memset(&f, 0, sizeof(f));
+	f.check = check;
+	f.status = s;
+	f.severity = severity;
+	f.point = 3;
+	f.evidence = evidence;
+	f.title_vi = "Tiêu đề";
+	f.title_en = "Title";
+	f.remedy_vi = "Cách khắc phục";
+	f.remedy_en = "Remedy";
+	f.basis = "[\"luat-attt-2015\"]";
+	return f;
+}
+
+static void
+rep_init(struct rep *p, const char *report_id, int64_t t,
+    const char *host_id, const char *hostname, int score)
+{
+	memset(p, 0, sizeof(*p));
+	p->r.report_id = report_id;
+	p->r.collected_at = t;
+	p->r.host_id = host_id;
+	p->r.hostname = hostname;
+	p->r.os_id = "debian";
+	p->r.os_name = "Debian GNU/Linux 12 (bookworm)";
+	p->r.kernel = "6.1.0-27-amd64";
+	p->r.platform = "linux";
+	p->r.agent_version = "0.1.0";
+	p->r.level = 2;
+	p->r.score = score;
+	p->r.findings = p->f;
+}
+
+static void
+rep_add(struct rep *p, struct ingest_finding f)
+{
+	assert_true(p->r.nfindings < MAXF);
+	p->f[p->r.nfindings++] = f;
+}
+
+static void
+rep_free(struct rep *p)
+{
+	json_decref(p->facts);
+	p->facts = NULL;
+}
+
+static int
+put(struct fx *fx, const struct store_agent *a, const char *batch_id,
+    struct rep *reps, size_t n, int64_t now, struct store_batch_result *r)
+{
+	struct ingest_report rr[4];
+	struct ingest_batch b;
+	size_t i;
+
+	assert_true(n <= 4);
+	for (i = 0; i < n; i++) {
+		rr[i] = reps[i].r;
+		rr[i].findings = reps[i].f;
+		rr[i].facts = reps[i].facts;
+	}
+	memset(&b, 0, sizeof(b));
+	b.batch_id = batch_id;
+	b.nreports = n;
+	b.reports = rr;
+	return store_batch(fx->st, a, &b, now, r, fx->err, sizeof(fx->err));
+}
+
+/* Reading back. */
+
+struct frow {
+	char check[80], status[16], severity[16], evidence[256];
+	char hostname[256], title_en[64];
+	int64_t first_seen, last_seen, resolved;
+};
+
+struct fset {
+	struct frow rows[32];
+	int n;
+};
+
+static int
+frow_cb(const struct store_finding *f, void *arg)
+{
+	struct fset *s = arg;
+	struct frow *r;
+
+	if (s->n >= 32)
+		return 1;
+	r = &s->rows[s->n++];
+	snprintf(r->check, sizeof(r->check), "%s", f->check);
+	snprintf(r->status, sizeof(r->status), "%s", f->status);
+	snprintf(r->severity, sizeof(r->severity), "%s", f->severity);
+	snprintf(r->evidence, sizeof(r->evidence), "%s",
+	    f->evidence ? f->evidence : "(null)");
+	snprintf(r->hostname, sizeof(r->hostname), "%s", f->hostname);
+	snprintf(r->title_en, sizeof(r->title_en), "%s",
+	    f->title_en ? f->title_en : "(null)");
+	r->first_seen = f->first_seen;
+	r->last_seen = f->last_seen;
+	r->resolved = f->resolved;
+	return 0;
+}
+
+static void
+findings(struct fx *fx, const char *host, const char *check,
+    const char *status, bool all, struct fset *out)
+{
+	struct store_finding_filter f;
+
+	memset(&f, 0, sizeof(f));
+	f.host = host;
+	f.check = check;
+	f.status = status;
+	f.include_resolved = all;
+	memset(out, 0, sizeof(*out));
+	assert_int_equal(store_findings(fx->st, &f, frow_cb, out, fx->err,
+	    sizeof(fx->err)), STORE_OK);
+}
+
+static const struct frow *
+finding(struct fx *fx, const char *host, const char *check)
+{
+	static struct fset s;
+
+	findings(fx, host, check, NULL, true, &s);
+	assert_int_equal(s.n, 1);
+	return &s.rows[0];
+}
+
+struct hrow {
+	char id[96], hostname[256], unit[256];
+	int score, fail, open_critical, open_high;
+	int64_t last_seen;
+	bool revoked;
+};
+
+struct hset {
+	struct hrow rows[16];
+	int n;
+};
+
+static int
+hrow_cb(const struct store_host *h, void *arg)
+{
+	struct hset *s = arg;
+	struct hrow *r;
+
+	if (s->n >= 16)
+		return 1;
+	r = &s->rows[s->n++];
+	snprintf(r->id, sizeof(r->id), "%s", h->id);
+	snprintf(r->hostname, sizeof(r->hostname), "%s", h->hostname);
+	snprintf(r->unit, sizeof(r->unit), "%s", h->unit);
+	r->score = h->score;
+	r->fail = h->fail;
+	r->open_critical = h->open_critical;
+	r->open_high = h->open_high;
+	r->last_seen = h->last_seen;
+	r->revoked = h->revoked;
+	return 0;
+}
+
+static void
+hosts(struct store *st, const char *unit, const char *host, struct hset *out)
+{
+	struct store_host_filter f = { unit, host };
+	char err[512];
+
+	memset(out, 0, sizeof(*out));
+	assert_int_equal(store_hosts(st, &f, hrow_cb, out, err, sizeof(err)),
+	    STORE_OK);
+}
+
+static struct store_stats
+stats(struct store *st)
+{
+	struct store_stats s;
+	char err[512];
+
+	assert_int_equal(store_stats(st, &s, err, sizeof(err)), STORE_OK);
+	return s;
+}
+
+/* An SQL statement through a connection of our own (the test looks behind
+ * the interface only to check the file's integrity). */
+static char *
+raw1(const char *path, const char *sql)
+{
+	sqlite3 *db;
+	sqlite3_stmt *s;
+	char *v = NULL;
+
+	assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE,
+	    NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &s, NULL), SQLITE_OK);
+	if (sqlite3_step(s) == SQLITE_ROW && sqlite3_column_text(s, 0))
+		v = strdup((const char *)sqlite3_column_text(s, 0));
+	sqlite3_finalize(s);
+	sqlite3_close(db);
+	return v;
+}
+
+/* Tests. */
+
+static void
+test_migrate(void **state)
+{
+	struct fx *fx = *state;
+	struct store *ro, *again;
+	int64_t id;
+	char path[320], *v;
+	FILE *f;
+
+	assert_int_equal(store_schema_version(fx->st), (int)store_nmigrations);
+	/* reopening migrates nothing and keeps what is there */
+	store_close(fx->st);
+	assert_int_equal(store_open(fx->path, 0, &fx->st, fx->err,
+	    sizeof(fx->err)), STORE_OK);
+	assert_int_equal(store_schema_version(fx->st), (int)store_nmigrations);
+	assert_int_equal(store_unit_find(fx->st, "Phòng Kế toán", &id, fx->err,
+	    sizeof(fx->err)), STORE_OK);
+	assert_int_equal(id, fx->unit);
+	/* the same name in NFD is the same unit */
+	assert_int_equal(store_unit_ensure(fx->st,
+	    "Pho\xcc\x80ng Ke\xcc\x82\xcc\x81 toa\xcc\x81n", &id, fx->err,
+	    sizeof(fx->err)), STORE_OK);
+	assert_int_equal(id, fx->unit);
+	v = raw1(fx->path, "PRAGMA journal_mode");
+	assert_string_equal(v, "wal");
+	free(v);
+
+	/* no file and no STORE_CREATE: refused */
+	snprintf(path, sizeof(path), "%s/absent.db", fx->dir);
+	assert_int_not_equal(store_open(path, 0, &again, fx->err,
+	    sizeof(fx->err)), STORE_OK);
+	assert_null(again);
+	assert_int_equal(access(path, F_OK), -1);
+	/* an empty file read-only: not initialised */
+	assert_non_null(f = fopen(path, "w"));
+	fclose(f);
+	assert_int_equal(store_open(path, STORE_READONLY, &ro, fx->err,
+	    sizeof(fx->err)), STORE_ERR);
+	assert_non_null(strstr(fx->err, "canhgac init"));
+	unlink(path);
+
+	/* a schema newer than this program: refused, read-write or not */
+	store_close(fx->st);
+	fx->st = NULL;
+	free(raw1(fx->path, "PRAGMA user_version = 99"));
+	assert_int_equal(store_open(fx->path, 0, &again, fx->err,
+	    sizeof(fx->err)), STORE_ERR);
+	assert_non_null(strstr(fx->err, "99"));
+	assert_int_equal(store_open(fx->path, STORE_READONLY, &ro, fx->err,
+	    sizeof(fx->err)), STORE_ERR);
+	snprintf(path, sizeof(path), "PRAGMA user_version = %d",
+	    (int)store_nmigrations);
+	free(raw1(fx->path, path));
+	assert_int_equal(store_open(fx->path, 0, &fx->st, fx->err,
+	    sizeof(fx->err)), STORE_OK);
+}
+
+static void
+test_enrol(void **state)
+{
+	struct fx *fx = *state;
+	struct store_agent a, b, got;
+	char hash[65];
+	int64_t tid;
+
+	/* unknown */
+	token_hash(999, hash);
+	agent_init(&a, "0123456789abcdef0123456789abcdef", "host-1", "may-1");
+	assert_int_equal(store_enrol(fx->st, hash, T0, &a, fx->err,
+	    sizeof(fx->err)), STORE_ENOTFOUND);
+	assert_non_null(strstr(fx->err, " — "));
+	assert_int_equal(store_enrol(fx->st, "' OR 1=1 --", T0, &a, fx->err,
+	    sizeof(fx->err)), STORE_ENOTFOUND);
+	/* expired: at the expiry second and after */
+	token(fx, hash, T0 + 100, 5);
+	assert_int_equal(store_enrol(fx->st, hash, T0 + 100, &a, fx->err,
+	    sizeof(fx->err)), STORE_EEXPIRED);
+	assert_non_null(strstr(fx->err, "hết hạn"));
+	/* used up: one use, the second enrolment is refused */
+	token(fx, hash, T0 + 100, 1);
+	assert_int_equal(store_enrol(fx->st, hash, T0 + 99, &a, fx->err,
+	    sizeof(fx->err)), STORE_OK);
+	agent_init(&b, "fedcba9876543210fedcba9876543210", "host-2", "may-2");
+	assert_int_equal(store_enrol(fx->st, hash, T0 + 99, &b, fx->err,
+	    sizeof(fx->err)), STORE_EUSEDUP);
+	assert_int_equal(store_agent_get(fx->st, b.id, &got, fx->err,
+	    sizeof(fx->err)), STORE_ENOTFOUND);
+	/* revoked */
+	token_hash(++fx->ntokens, hash);
+	assert_int_equal(store_token_add(fx->st, hash, fx->unit, T0, 0, 3, NULL,
+	    &tid, fx->err, sizeof(fx->err)), STORE_OK);
+	assert_int_equal(store_token_revoke(fx->st, tid, fx->err,
+	    sizeof(fx->err)), STORE_OK);
+	assert_int_equal(store_enrol(fx->st, hash, T0, &b, fx->err,
+	    sizeof(fx->err)), STORE_EREVOKED);
+	assert_int_equal(store_token_revoke(fx->st, 424242, fx->err,
+	    sizeof(fx->err)), STORE_ENOTFOUND);
+	/* a token of 0 uses cannot be made */
+	token_hash(++fx->ntokens, hash);
+	assert_int_equal(store_token_add(fx->st, hash, fx->unit, T0, 0, 0, NULL,
+	    &tid, fx->err, sizeof(fx->err)), STORE_ERR);
+
+	/* the enrolled agent */
+	assert_int_equal(store_agent_get(fx->st, a.id, &got, fx->err,
+	    sizeof(fx->err)), STORE_OK);
+	assert_string_equal(got.host_id, "host-1");
+	assert_string_equal(got.hostname, "may-1");
+	assert_string_equal(got.unit, "Phòng Kế toán");
+	assert_int_equal(got.enrolled, T0 + 99);
+	assert_false(got.revoked);
+	/* the same agent id again */
+	token(fx, hash, 0, 5);
+	assert_int_equal(store_enrol(fx->st, hash, T0, &a, fx->err,
+	    sizeof(fx->err)), STORE_EEXISTS);
+	/* the same host enrols again: the older agent is revoked */
+	agent_init(&b, "fedcba9876543210fedcba9876543210", "host-1", "may-1b");
+	assert_int_equal(store_enrol(fx->st, hash, T0 + 500, &b, fx->err,
+	    sizeof(fx->err)), STORE_OK);
+	assert_int_equal(store_agent_get(fx->st, a.id, &got, fx->err,
+	    sizeof(fx->err)), STORE_OK);
+	assert_true(got.revoked);
+	assert_int_equal(got.revoked_at, T0 + 500);
+	assert_int_equal(store_agent_get(fx->st, b.id, &got, fx->err,
+	    sizeof(fx->err)), STORE_OK);
+	assert_false(got.revoked);
+	assert_string_equal(got.hostname, "may-1b");
+	/* an invalid agent is refused before the token is used */
+	agent_init(&b, "bad id'", "host-3", "may-3");
+	assert_int_equal(store_enrol(fx->st, hash, T0, &b, fx->err,
+	    sizeof(fx->err)), STORE_ERR);
+	/* revoking: once, then "already" */
+	assert_int_equal(store_agent_revoke(fx->st,
+	    "fedcba9876543210fedcba9876543210", T0 + 600, "admin", fx->err,
+	    sizeof(fx->err)), STORE_OK);
+	assert_int_equal(store_agent_revoke(fx->st,
+	    "fedcba9876543210fedcba9876543210", T0 + 601, "admin", fx->err,
+	    sizeof(fx->err)), STORE_EREVOKED);
+	assert_int_equal(store_agent_revoke(fx->st, "nobody", T0, NULL,
+	    fx->err, sizeof(fx->err)), STORE_ENOTFOUND);
+	assert_int_equal(stats(fx->st).agents, 2);
+	assert_int_equal(stats(fx->st).agents_revoked, 2);
+}
+
+static int
+token_cb(const struct store_token *t, void *arg)
+{
+	int *uses = arg;
+
+	uses[t->id - 1] = t->uses;
+	return 0;
+}
+
+static void
+test_token_uses(void **state)
+{
+	struct fx *fx = *state;
+	struct store_agent a;
+	char hash[65];
+	int uses[4] = { -1, -1, -1, -1 };
+
+	token(fx, hash, T0 + 10, 2);
+	agent_init(&a, "a1", "h1", "m1");
+	/* a refusal uses nothing */
+	assert_int_equal(store_enrol(fx->st, hash, T0 + 10, &a, fx->err,
+	    sizeof(fx->err)), STORE_EEXPIRED);
+	assert_int_equal(store_enrol(fx->st, hash, T0, &a, fx->err,
+	    sizeof(fx->err)), STORE_OK);
+	assert_int_equal(store_token_list(fx->st, token_cb, uses, fx->err,
+	    sizeof(fx->err)), STORE_OK);
+	assert_int_equal(uses[0], 1);
+}
+
+static void
+test_batch_duplicate(void **state)
+{
+	struct fx *fx = *state;
+	struct store_agent a;
+	struct store_batch_result r;
+	struct store_stats s0, s1;
+	struct rep p;
+
+	enrol(fx, &a, "agent1", "host-1", "may-1");
+	rep_init(&p, "report-0001", T0 + 10, "host-1", "may-ketoan-01", 70);
+	rep_add(&p, F("ssh-root-login", INGEST_FAIL, "high", "yes"));
+	rep_add(&p, F("firewall-on", INGEST_PASS, "medium", NULL));
+	rep_add(&p, F("av-present", INGEST_ERROR, "critical", "no av"));
+	assert_int_equal(put(fx, &a, "batch-0001", &p, 1, T0 + 20, &r),
+	    STORE_OK);
+	assert_false(r.duplicate);
+	assert_int_equal(r.reports, 1);
+	assert_int_equal(r.opened, 2);
+	s0 = stats(fx->st);
+	assert_int_equal(s0.batches, 1);
+	assert_int_equal(s0.reports, 1);
+	assert_int_equal(s0.findings_open, 2);
+	assert_int_equal(s0.findings_open_critical, 1);
+	assert_int_equal(s0.findings_open_high, 1);
+
+	/* the same batch again: acknowledged, nothing written */
+	p.f[0].status = INGEST_PASS;
+	assert_int_equal(put(fx, &a, "batch-0001", &p, 1, T0 + 30, &r),
+	    STORE_OK);
+	assert_true(r.duplicate);
+	assert_int_equal(r.reports, 0);
+	s1 = stats(fx->st);
+	assert_memory_equal(&s0, &s1, sizeof(s0));
+	assert_string_equal(finding(fx, "host-1", "ssh-root-login")->status,
+	    "fail");
+
+	/* another batch id with the same report: the report is skipped */
+	assert_int_equal(put(fx, &a, "batch-0002", &p, 1, T0 + 40, &r),
+	    STORE_OK);
+	assert_false(r.duplicate);
+	assert_int_equal(r.reports, 0);
+	assert_int_equal(r.skipped, 1);
+	assert_int_equal(r.resolved, 0);
+	s1 = stats(fx->st);
+	assert_int_equal(s1.batches, 2);
+	assert_int_equal(s1.reports, 1);
+	assert_string_equal(finding(fx, "host-1", "ssh-root-login")->status,
+	    "fail");
+}
+
+static void
+test_finding_life(void **state)
+{
+	struct fx *fx = *state;
+	struct store_agent a;
+	struct store_batch_result r;
+	const struct frow *f;
+	struct fset set;
+	struct hset hs;
+	struct rep p;
+
+	enrol(fx, &a, "agent1", "host-1", "may-1");
+	rep_init(&p, "report-0001", T0 + 100, "host-1", "may-1", 50);
+	rep_add(&p, F("ssh-root-login", INGEST_FAIL, "high", "yes"));
+	rep_add(&p, F("usb-storage", INGEST_FAIL, "critical", "sdb"));
+	rep_add(&p, F("screen-lock", INGEST_PASS, "low", NULL));
+	assert_int_equal(put(fx, &a, "batch-0001", &p, 1, T0 + 101, &r),
+	    STORE_OK);
+	assert_int_equal(r.opened, 2);
+	f = finding(fx, "host-1", "ssh-root-login");
+	assert_int_equal(f->first_seen, T0 + 100);
+	assert_int_equal(f->last_seen, T0 + 100);
+	assert_int_equal(f->resolved, 0);
+	/* a check that never failed is not open */
+	assert_int_not_equal(finding(fx, "host-1", "screen-lock")->resolved,
+	    0);
+	findings(fx, "host-1", NULL, NULL, false, &set);
+	assert_int_equal(set.n, 2);
+	/* most severe first */
+	assert_string_equal(set.rows[0].check, "usb-storage");
+	hosts(fx->st, NULL, "host-1", &hs);
+	assert_int_equal(hs.n, 1);
+	assert_int_equal(hs.rows[0].open_critical, 1);
+	assert_int_equal(hs.rows[0].open_high, 1);
+	assert_int_equal(hs.rows[0].score, 50);
+
+	/* seen again failing: same episode, last_seen moves */
+	rep_init(&p, "report-0002", T0 + 200, "host-1", "may-1", 50);
+	rep_add(&p, F("ssh-root-login", INGEST_FAIL, "high", "yes"));
+	rep_add(&p, F("usb-storage", INGEST_ERROR, "critical", "sdb?"));
+	rep_add(&p, F("screen-lock", INGEST_PASS, "low", NULL));
+	assert_int_equal(put(fx, &a, "batch-0002", &p, 1, T0 + 201, &r),
+	    STORE_OK);
+	assert_int_equal(r.opened, 0);
+	assert_int_equal(r.resolved, 0);
+	f = finding(fx, "host-1", "ssh-root-login");
+	assert_int_equal(f->first_seen, T0 + 100);
+	assert_int_equal(f->last_seen, T0 + 200);
+	f = finding(fx, "host-1", "usb-storage");
+	assert_string_equal(f->status, "error");
+	assert_string_equal(f->evidence, "sdb?");
+	assert_int_equal(f->first_seen, T0 + 100);
+
+	/* fixed: resolved; usb-storage missing from the report: resolved */
+	rep_init(&p, "report-0003", T0 + 300, "host-1", "may-1", 100);
+	rep_add(&p, F("ssh-root-login", INGEST_PASS, "high", "no"));
+	rep_add(&p, F("screen-lock", INGEST_NA, "low", NULL));
+	assert_int_equal(put(fx, &a, "batch-0003", &p, 1, T0 + 301, &r),
+	    STORE_OK);
+	assert_int_equal(r.opened, 0);
+	assert_int_equal(r.resolved, 2);
+	f = finding(fx, "host-1", "ssh-root-login");
+	assert_string_equal(f->status, "pass");
+	assert_int_equal(f->resolved, T0 + 300);
+	assert_int_equal(f->first_seen, T0 + 100);
+	f = finding(fx, "host-1", "usb-storage");
+	assert_int_equal(f->resolved, T0 + 300);
+	assert_int_equal(f->last_seen, T0 + 200);
+	findings(fx, "host-1", NULL, NULL, false, &set);
+	assert_int_equal(set.n, 0);
+	assert_int_equal(stats(fx->st).findings_open, 0);
+
+	/* failing again: a new episode */
+	rep_init(&p, "report-0004", T0 + 400, "host-1", "may-1", 40);
+	rep_add(&p, F("ssh-root-login", INGEST_FAIL, "high", "yes"));
+	assert_int_equal(put(fx, &a, "batch-0004", &p, 1, T0 + 401, &r),
+	    STORE_OK);
+	assert_int_equal(r.opened, 1);
+	f = finding(fx, "host-1", "ssh-root-login");
+	assert_int_equal(f->first_seen, T0 + 400);
+	assert_int_equal(f->resolved, 0);
+	findings(fx, NULL, NULL, "fail", false, &set);
+	assert_int_equal(set.n, 1);
+	findings(fx, NULL, NULL, "pass", false, &set);
+	assert_int_equal(set.n, 0);
+	findings(fx, NULL, "usb-storage", NULL, true, &set);
+	assert_int_equal(set.n, 1);
+	/* screen-lock is gone from this report: last seen in the one before */
+	f = finding(fx, "host-1", "screen-lock");
+	assert_string_equal(f->status, "na");
+	assert_int_equal(f->last_seen, T0 + 300);
+	assert_int_equal(f->resolved, T0 + 100);
+	assert_int_equal(finding(fx, "host-1", "ssh-root-login")->last_seen,
+	    T0 + 400);
+	assert_int_equal(stats(fx->st).findings_open, 1);
+	assert_int_equal(stats(fx->st).findings_open_high, 1);
+}
+
+static void
+test_older_report(void **state)
+{
+	struct fx *fx = *state;
+	struct store_agent a;
+	struct store_batch_result r;
+	struct hset hs;
+	struct rep p[2];
+
+	enrol(fx, &a, "agent1", "host-1", "may-1");
+	rep_init(&p[0], "report-new", T0 + 500, "host-1", "may-1", 90);
+	rep_add(&p[0], F("ssh-root-login", INGEST_PASS, "high", "no"));
+	rep_init(&p[1], "report-old", T0 + 100, "host-1", "may-old", 10);
+	rep_add(&p[1], F("ssh-root-login", INGEST_FAIL, "high", "yes"));
+	rep_add(&p[1], F("usb-storage", INGEST_FAIL, "critical", "sdb"));
+	/* the newer one first in the same batch, the older one after */
+	assert_int_equal(put(fx, &a, "batch-0001", p, 2, T0 + 600, &r),
+	    STORE_OK);
+	assert_int_equal(r.reports, 2);
+	assert_int_equal(r.opened, 0);
+	hosts(fx->st, NULL, "host-1", &hs);
+	assert_int_equal(hs.n, 1);
+	assert_int_equal(hs.rows[0].score, 90);
+	assert_string_equal(hs.rows[0].hostname, "may-1");
+	assert_int_equal(hs.rows[0].last_seen, T0 + 600);
+	assert_string_equal(finding(fx, "host-1", "ssh-root-login")->status,
+	    "pass");
+	assert_int_equal(stats(fx->st).findings_open, 0);
+	assert_int_equal(stats(fx->st).reports, 2);
+	/* an older report in a later batch: history only too */
+	rep_init(&p[1], "report-older", T0 + 50, "host-1", "may-old", 5);
+	rep_add(&p[1], F("ssh-root-login", INGEST_FAIL, "high", "yes"));
+	assert_int_equal(put(fx, &a, "batch-0002", &p[1], 1, T0 + 700, &r),
+	    STORE_OK);
+	assert_int_equal(r.reports, 1);
+	assert_string_equal(finding(fx, "host-1", "ssh-root-login")->status,
+	    "pass");
+	hosts(fx->st, NULL, "host-1", &hs);
+	assert_int_equal(hs.rows[0].score, 90);
+}
+
+struct scores {
+	int n;
+	double last;
+	int64_t times[8];
+};
+
+static int
+score_cb(const struct store_score *s, void *arg)
+{
+	struct scores *sc = arg;
+
+	if (sc->n < 8)
+		sc->times[sc->n] = s->time;
+	sc->n++;
+	sc->last = s->score;
+	return 0;
+}
+
+static void
+test_scores(void **state)
+{
+	struct fx *fx = *state;
+	struct store_agent a, b;
+	struct store_batch_result r;
+	struct scores sc;
+	struct rep p;
+
+	enrol(fx, &a, "agent1", "host-1", "may-1");
+	enrol(fx, &b, "agent2", "host-2", "may-2");
+	rep_init(&p, "report-0001", T0 + 10, "host-1", "may-1", 60);
+	assert_int_equal(put(fx, &a, "batch-0001", &p, 1, T0 + 11, &r),
+	    STORE_OK);
+	rep_init(&p, "report-0002", T0 + 20, "host-1", "may-1", 80);
+	assert_int_equal(put(fx, &a, "batch-0002", &p, 1, T0 + 21, &r),
+	    STORE_OK);
+	rep_init(&p, "report-0003", T0 + 30, "host-2", "may-2", 40);
+	assert_int_equal(put(fx, &b, "batch-0001", &p, 1, T0 + 31, &r),
+	    STORE_OK);
+	memset(&sc, 0, sizeof(sc));
+	assert_int_equal(store_scores(fx->st, "host", "host-1", 0, score_cb,
+	    &sc, fx->err, sizeof(fx->err)), STORE_OK);
+	assert_int_equal(sc.n, 2);
+	assert_int_equal(sc.times[0], T0 + 10);
+	assert_true(sc.last == 80.0);
+	assert_int_equal(store_scores_snapshot(fx->st, T0 + 40, fx->err,
+	    sizeof(fx->err)), STORE_OK);
+	/* twice the same day: one row per day */
+	assert_int_equal(store_scores_snapshot(fx->st, T0 + 50, fx->err,
+	    sizeof(fx->err)), STORE_OK);
+	memset(&sc, 0, sizeof(sc));
+	assert_int_equal(store_scores(fx->st, "unit", "Phòng Kế toán", 0,
+	    score_cb, &sc, fx->err, sizeof(fx->err)), STORE_OK);
+	assert_int_equal(sc.n, 1);
+	assert_true(sc.last == 60.0);
+	assert_int_equal(sc.times[0] % 86400, 0);
+	memset(&sc, 0, sizeof(sc));
+	assert_int_equal(store_scores(fx->st, "ward", NULL, 0, score_cb, &sc,
+	    fx->err, sizeof(fx->err)), STORE_OK);
+	assert_int_equal(sc.n, 1);
+	assert_true(sc.last == 60.0);
+	assert_int_equal(store_scores(fx->st, "planet", NULL, 0, score_cb, &sc,
+	    fx->err, sizeof(fx->err)), STORE_ERR);
+}
+
+struct hist {
+	int n;
+	char section[8][32];
+	char value[8][128];
+};
+
+static int
+hist_cb(const struct store_fact_change *c, void *arg)
+{
+	struct hist *h = arg;
+
+	if (h->n < 8) {
+		snprintf(h->section[h->n], 32, "%s", c->section);
+		snprintf(h->value[h->n], 128, "%s", c->value);
+	}
+	h->n++;
+	return 0;
+}
+
+static void
+test_facts(void **state)
+{
+	struct fx *fx = *state;
+	struct store_agent a;
+	struct store_batch_result r;
+	struct hist h;
+	struct rep p;
+	json_t *got, *want;
+	char *text;
+
+	enrol(fx, &a, "agent1", "host-1", "may-1");
+	rep_init(&p, "report-0001", T0 + 10, "host-1", "may-1", 60);
+	p.facts = json_loads("{\"schema\": 1, \"os\": {\"id\": \"debian\","
+	    " \"version_id\": \"12\"}, \"ssh\": {\"permit_root_login\":"
+	    " \"yes\", \"ports\": [22]}}", 0, NULL);
+	assert_non_null(p.facts);
+	assert_int_equal(put(fx, &a, "batch-0001", &p, 1, T0 + 11, &r),
+	    STORE_OK);
+	assert_int_equal(r.fact_changes, 3);
+	rep_free(&p);
+
+	/* the same facts in another member order: no change */
+	rep_init(&p, "report-0002", T0 + 20, "host-1", "may-1", 60);
+	p.facts = json_loads("{\"ssh\": {\"ports\": [22],"
+	    " \"permit_root_login\": \"yes\"}, \"os\": {\"version_id\": \"12\","
+	    " \"id\": \"debian\"}, \"schema\": 1}", 0, NULL);
+	assert_int_equal(put(fx, &a, "batch-0002", &p, 1, T0 + 21, &r),
+	    STORE_OK);
+	assert_int_equal(r.fact_changes, 0);
+	rep_free(&p);
+
+	/* a report without facts (dropped by the agent's queue): nothing */
+	rep_init(&p, "report-0003", T0 + 30, "host-1", "may-1", 60);
+	assert_int_equal(put(fx, &a, "batch-0003", &p, 1, T0 + 31, &r),
+	    STORE_OK);
+	assert_int_equal(r.fact_changes, 0);
+
+	/* ssh changed, os gone */
+	rep_init(&p, "report-0004", T0 + 40, "host-1", "may-1", 60);
+	p.facts = json_loads("{\"schema\": 1, \"ssh\": {\"permit_root_login\":"
+	    " \"no\", \"ports\": [22]}}", 0, NULL);
+	assert_int_equal(put(fx, &a, "batch-0004", &p, 1, T0 + 41, &r),
+	    STORE_OK);
+	assert_int_equal(r.fact_changes, 2);
+	rep_free(&p);
+
+	assert_int_equal(store_host_facts(fx->st, "host-1", &text, fx->err,
+	    sizeof(fx->err)), STORE_OK);
+	got = json_loads(text, 0, NULL);
+	want = json_loads("{\"schema\": 1, \"ssh\": {\"permit_root_login\":"
+	    " \"no\", \"ports\": [22]}}", 0, NULL);
+	assert_non_null(got);
+	assert_true(json_equal(got, want));
+	json_decref(got);
+	json_decref(want);
+	free(text);
+
+	memset(&h, 0, sizeof(h));
+	assert_int_equal(store_fact_history(fx->st, "host-1", 0, hist_cb, &h,
+	    fx->err, sizeof(fx->err)), STORE_OK);
+	assert_int_equal(h.n, 5);
+	/* newest first: the two changes of T0 + 40 (os removed, ssh) */
+	assert_true((strcmp(h.section[0], "os") == 0 &&
+	    strcmp(h.value[0], "null") == 0) ||
+	    (strcmp(h.section[1], "os") == 0 &&
+	    strcmp(h.value[1], "null") == 0));
+	memset(&h, 0, sizeof(h));
+	assert_int_equal(store_fact_history(fx->st, "host-1", 1, hist_cb, &h,
+	    fx->err, sizeof(fx->err)), STORE_OK);
+	assert_int_equal(h.n, 1);
+	assert_int_equal(store_host_facts(fx->st, "no-such-host", &text,
+	    fx->err, sizeof(fx->err)), STORE_ENOTFOUND);
+	assert_null(text);
+}
+
+static void
+test_catalogue(void **state)
+{
+	struct fx *fx = *state;
+	struct store_agent a;
+	struct store_batch_result r;
+	struct rep p;
+	struct ingest_finding f;
+
+	enrol(fx, &a, "agent1", "host-1", "may-1");
+	rep_init(&p, "report-0001", T0 + 10, "host-1", "may-1", 60);
+	rep_add(&p, F("ssh-root-login", INGEST_FAIL, "high", "yes"));
+	/* the same check twice in one report: the first counts */
+	rep_add(&p, F("ssh-root-login", INGEST_PASS, "high", "no"));
+	assert_int_equal(put(fx, &a, "batch-0001", &p, 1, T0 + 11, &r),
+	    STORE_OK);
+	assert_int_equal(r.opened, 1);
+	assert_string_equal(finding(fx, "host-1", "ssh-root-login")->evidence,
+	    "yes");
+	assert_string_equal(finding(fx, "host-1", "ssh-root-login")->title_en,
+	    "Title");
+
+	/* a new title replaces the old; an absent one keeps it */
+	rep_init(&p, "report-0002", T0 + 20, "host-1", "may-1", 60);
+	f = F("ssh-root-login", INGEST_FAIL, "high", "yes");
+	f.title_en = "Root may log in over SSH";
+	rep_add(&p, f);
+	assert_int_equal(put(fx, &a, "batch-0002", &p, 1, T0 + 21, &r),
+	    STORE_OK);
+	assert_string_equal(finding(fx, "host-1", "ssh-root-login")->title_en,
+	    "Root may log in over SSH");
+	rep_init(&p, "report-0003", T0 + 30, "host-1", "may-1", 60);
+	f.title_en = NULL;
+	rep_add(&p, f);
+	assert_int_equal(put(fx, &a, "batch-0003", &p, 1, T0 + 31, &r),
+	    STORE_OK);
+	assert_string_equal(finding(fx, "host-1", "ssh-root-login")->title_en,
+	    "Root may log in over SSH");
+}
+
+static void
+test_refused_batches(void **state)
+{
+	struct fx *fx = *state;
+	struct store_agent a, b;
+	struct store_batch_result r;
+	struct store_stats s0;
+	struct rep p[2];
+
+	enrol(fx, &a, "agent1", "host-1", "may-1");
+	enrol(fx, &b, "agent2", "host-2", "may-2");
+	s0 = stats(fx->st);
+	/* a report about another host: the whole batch is refused */
+	rep_init(&p[0], "report-0001", T0 + 10, "host-1", "may-1", 60);
+	rep_add(&p[0], F("ssh-root-login", INGEST_FAIL, "high", "yes"));
+	rep_init(&p[1], "report-0002", T0 + 10, "host-2", "may-2", 60);
+	assert_int_equal(put(fx, &a, "batch-0001", p, 2, T0 + 11, &r),
+	    STORE_ERR);
+	assert_non_null(strstr(fx->err, "reports[1].host.id"));
+	assert_int_equal(r.reports, 0);
+	assert_int_equal(stats(fx->st).batches, s0.batches);
+	assert_int_equal(stats(fx->st).reports, s0.reports);
+	/* the same batch id is not "seen": it may be sent again, fixed */
+	assert_int_equal(put(fx, &a, "batch-0001", p, 1, T0 + 12, &r),
+	    STORE_OK);
+	assert_false(r.duplicate);
+	assert_int_equal(r.reports, 1);
+	/* an unknown or revoked agent */
+	memcpy(&b, &a, sizeof(b));
+	snprintf(b.id, sizeof(b.id), "nobody");
+	assert_int_equal(put(fx, &b, "batch-0002", p, 1, T0 + 13, &r),
+	    STORE_ENOTFOUND);
+	assert_int_equal(store_agent_revoke(fx->st, a.id, T0 + 14, "test",
+	    fx->err, sizeof(fx->err)), STORE_OK);
+	assert_int_equal(put(fx, &a, "batch-0003", p, 1, T0 + 15, &r),
+	    STORE_EREVOKED);
+	/* an invalid batch id */
+	assert_int_equal(put(fx, &b, "x'; --", p, 1, T0 + 13, &r), STORE_ERR);
+	/* a finding without a check id or with a status out of range */
+	enrol(fx, &b, "agent3", "host-3", "may-3");
+	rep_init(&p[0], "report-0009", T0 + 10, "host-3", "may-3", 60);
+	rep_add(&p[0], F("ok-check", INGEST_PASS, "low", NULL));
+	rep_add(&p[0], F(NULL, INGEST_FAIL, "high", "x"));
+	assert_int_equal(put(fx, &b, "batch-0009", p, 1, T0 + 16, &r),
+	    STORE_ERR);
+	assert_non_null(strstr(fx->err, "reports[0].findings[1]"));
+	p[0].f[1].check = "bad-status";
+	p[0].f[1].status = (enum ingest_status)42;
+	assert_int_equal(put(fx, &b, "batch-0009", p, 1, T0 + 16, &r),
+	    STORE_ERR);
+	assert_int_equal(stats(fx->st).findings_open, 1);
+}
+
+struct evs {
+	int n;
+	char kinds[16][32];
+	char detail[16][256];
+};
+
+static int
+ev_cb(const struct store_event_row *e, void *arg)
+{
+	struct evs *v = arg;
+
+	if (v->n < 16) {
+		snprintf(v->kinds[v->n], 32, "%s", e->kind);
+		snprintf(v->detail[v->n], 256, "%s",
+		    e->detail ? e->detail : "");
+	}
+	v->n++;
+	return 0;
+}
+
+static void
+test_events(void **state)
+{
+	struct fx *fx = *state;
+	struct store_agent a;
+	struct store_batch_result r;
+	struct rep p;
+	struct evs v;
+	json_t *d;
+
+	enrol(fx, &a, "agent1", "host-1", "may-1");
+	rep_init(&p, "report-0001", T0 + 10, "host-1", "may-1", 60);
+	rep_add(&p, F("ssh-root-login", INGEST_FAIL, "high", "yes"));
+	assert_int_equal(put(fx, &a, "batch-0001", &p, 1, T0 + 11, &r),
+	    STORE_OK);
+	assert_int_equal(store_event(fx->st, T0 + 12, "batch.refused", "agent1",
+	    NULL, "{\"why\": \"rate\"}", fx->err, sizeof(fx->err)), STORE_OK);
+	assert_int_equal(store_event(fx->st, T0, "bad kind!", NULL, NULL, NULL,
+	    fx->err, sizeof(fx->err)), STORE_ERR);
+	memset(&v, 0, sizeof(v));
+	assert_int_equal(store_events(fx->st, 0, 0, ev_cb, &v, fx->err,
+	    sizeof(fx->err)), STORE_OK);
+	assert_int_equal(v.n, 3);
+	assert_string_equal(v.kinds[0], "agent.enrolled");
+	assert_string_equal(v.kinds[1], "batch.stored");
+	assert_string_equal(v.kinds[2], "batch.refused");
+	d = json_loads(v.detail[1], 0, NULL);
+	assert_non_null(d);
+	assert_string_equal(json_string_value(json_object_get(d, "batch")),
+	    "batch-0001");
+	assert_int_equal(json_integer_value(json_object_get(d, "opened")), 1);
+	assert_int_equal(json_integer_value(json_object_get(d, "reports")), 1);
+	json_decref(d);
+	memset(&v, 0, sizeof(v));
+	assert_int_equal(store_events(fx->st, 2, 1, ev_cb, &v, fx->err,
+	    sizeof(fx->err)), STORE_OK);
+	assert_int_equal(v.n, 1);
+	assert_string_equal(v.kinds[0], "batch.refused");
+	assert_int_equal(stats(fx->st).events, 3);
+}
+
+static void
+test_metacharacters(void **state)
+{
+	static const char *const nasty =
+	    "may'; DROP TABLE hosts; -- 100% _x_ \"q\"";
+	struct fx *fx = *state;
+	struct store_agent a, b;
+	struct store_batch_result r;
+	struct fset set;
+	struct hset hs;
+	struct rep p;
+	int64_t uid;
+
+	enrol(fx, &a, "agent1", "host-1", nasty);
+	enrol(fx, &b, "agent2", "host-2", "may-2");
+	rep_init(&p, "report-0001", T0 + 10, "host-1", nasty, 60);
+	rep_add(&p, F("ssh-root-login", INGEST_FAIL, "high",
+	    "x = 'y'; -- 50% of _ \\ \"z\"\n\t"));
+	assert_int_equal(put(fx, &a, "batch-0001", &p, 1, T0 + 11, &r),
+	    STORE_OK);
+	rep_init(&p, "report-0002", T0 + 10, "host-2", "may-2", 60);
+	rep_add(&p, F("ssh-root-login", INGEST_FAIL, "high", "plain"));
+	assert_int_equal(put(fx, &b, "batch-0001", &p, 1, T0 + 11, &r),
+	    STORE_OK);
+
+	hosts(fx->st, NULL, NULL, &hs);
+	assert_int_equal(hs.n, 2);
+	hosts(fx->st, NULL, nasty, &hs);
+	assert_int_equal(hs.n, 1);
+	assert_string_equal(hs.rows[0].hostname, nasty);
+	/* wildcards and quotes match themselves only */
+	hosts(fx->st, NULL, "%", &hs);
+	assert_int_equal(hs.n, 0);
+	hosts(fx->st, NULL, "may-_", &hs);
+	assert_int_equal(hs.n, 0);
+	hosts(fx->st, NULL, "' OR '1'='1", &hs);
+	assert_int_equal(hs.n, 0);
+	hosts(fx->st, "%", NULL, &hs);
+	assert_int_equal(hs.n, 0);
+	findings(fx, nasty, NULL, NULL, false, &set);
+	assert_int_equal(set.n, 1);
+	assert_string_equal(set.rows[0].evidence,
+	    "x = 'y'; -- 50% of _ \\ \"z\"\n\t");
+	assert_string_equal(set.rows[0].hostname, nasty);
+	findings(fx, "%", NULL, NULL, true, &set);
+	assert_int_equal(set.n, 0);
+	findings(fx, NULL, "ssh-%", NULL, true, &set);
+	assert_int_equal(set.n, 0);
+	findings(fx, NULL, "ssh-root-login' OR 1=1 --", NULL, true, &set);
+	assert_int_equal(set.n, 0);
+	findings(fx, NULL, NULL, "fail' OR '1'='1", true, &set);
+	assert_int_equal(set.n, 0);
+	findings(fx, NULL, NULL, NULL, false, &set);
+	assert_int_equal(set.n, 2);
+	/* a unit name with quotes and wildcards */
+	assert_int_equal(store_unit_ensure(fx->st, "Ban 'A'; --%_", &uid,
+	    fx->err, sizeof(fx->err)), STORE_OK);
+	assert_int_equal(store_unit_find(fx->st, "Ban 'A'; --%_", &uid,
+	    fx->err, sizeof(fx->err)), STORE_OK);
+	assert_int_equal(store_unit_find(fx->st, "Ban%", &uid, fx->err,
+	    sizeof(fx->err)), STORE_ENOTFOUND);
+	assert_int_equal(store_unit_ensure(fx->st, "bad\nname", &uid, fx->err,
+	    sizeof(fx->err)), STORE_ERR);
+	assert_int_equal(stats(fx->st).hosts, 2);
+	assert_int_equal(stats(fx->st).units, 2);
+}
+
+static void
+test_filters(void **state)
+{
+	struct fx *fx = *state;
+	struct store_agent a, b;
+	struct store_batch_result r;
+	struct fset set;
+	struct hset hs;
+	struct rep p;
+	char hash[65];
+	int64_t other, tid;
+
+	enrol(fx, &a, "agent1", "host-1", "may-ketoan-01");
+	assert_int_equal(store_unit_ensure(fx->st, "Công an phường", &other,
+	    fx->err, sizeof(fx->err)), STORE_OK);
+	token_hash(++fx->ntokens, hash);
+	assert_int_equal(store_token_add(fx->st, hash, other, T0, 0, 1, NULL,
+	    &tid, fx->err, sizeof(fx->err)), STORE_OK);
+	agent_init(&b, "agent2", "host-2", "may-congan-01");
+	assert_int_equal(store_enrol(fx->st, hash, T0, &b, fx->err,
+	    sizeof(fx->err)), STORE_OK);
+	assert_string_equal(b.unit, "Công an phường");
+	rep_init(&p, "report-0001", T0 + 10, "host-1", "may-ketoan-01", 60);
+	rep_add(&p, F("ssh-root-login", INGEST_FAIL, "high", "yes"));
+	assert_int_equal(put(fx, &a, "batch-0001", &p, 1, T0 + 11, &r),
+	    STORE_OK);
+	rep_init(&p, "report-0002", T0 + 10, "host-2", "may-congan-01", 60);
+	rep_add(&p, F("ssh-root-login", INGEST_FAIL, "high", "yes"));
+	rep_add(&p, F("usb-storage", INGEST_FAIL, "critical", "sdb"));
+	assert_int_equal(put(fx, &b, "batch-0001", &p, 1, T0 + 11, &r),
+	    STORE_OK);
+
+	hosts(fx->st, NULL, NULL, &hs);
+	assert_int_equal(hs.n, 2);
+	/* ordered by unit name */
+	assert_string_equal(hs.rows[0].unit, "Công an phường");
+	hosts(fx->st, "Phòng Kế toán", NULL, &hs);
+	assert_int_equal(hs.n, 1);
+	assert_string_equal(hs.rows[0].id, "host-1");
+	hosts(fx->st, NULL, "host-2", &hs);
+	assert_int_equal(hs.n, 1);
+	assert_string_equal(hs.rows[0].hostname, "may-congan-01");
+	hosts(fx->st, NULL, "may-ketoan-01", &hs);
+	assert_int_equal(hs.n, 1);
+	assert_string_equal(hs.rows[0].id, "host-1");
+	hosts(fx->st, "Phòng Kế toán", "host-2", &hs);
+	assert_int_equal(hs.n, 0);
+
+	findings(fx, "may-congan-01", NULL, NULL, false, &set);
+	assert_int_equal(set.n, 2);
+	findings(fx, "host-2", "usb-storage", NULL, false, &set);
+	assert_int_equal(set.n, 1);
+	memset(&set, 0, sizeof(set));
+	{
+		struct store_finding_filter f = { 0 };
+
+		f.unit = "Công an phường";
+		f.limit = 1;
+		assert_int_equal(store_findings(fx->st, &f, frow_cb, &set,
+		    fx->err, sizeof(fx->err)), STORE_OK);
+		assert_int_equal(set.n, 1);
+		assert_string_equal(set.rows[0].check, "usb-storage");
+	}
+	findings(fx, NULL, "ssh-root-login", "fail", false, &set);
+	assert_int_equal(set.n, 2);
+}
+
+/* A writer storing batches while a read-only handle reads. */
+
+struct writer {
+	struct fx *fx;
+	struct store_agent a;
+	int stored;
+	int failed;
+};
+
+static void *
+writer_main(void *arg)
+{
+	struct writer *w = arg;
+	struct store_batch_result r;
+	struct rep p;
+	char bid[32], rid[32];
+	int i;
+
+	for (i = 0; i < 40; i++) {
+		snprintf(bid, sizeof(bid), "batch-%04d", i);
+		snprintf(rid, sizeof(rid), "report-%04d", i);
+		rep_init(&p, rid, T0 + 10 * i, "host-1", "may-1", i % 100);
+		rep_add(&p, F("ssh-root-login", i % 2 ? INGEST_FAIL :
+		    INGEST_PASS, "high", "yes"));
+		rep_add(&p, F("usb-storage", INGEST_FAIL, "critical", "sdb"));
+		if (put(w->fx, &w->a, bid, &p, 1, T0 + 10 * i + 1, &r) ==
+		    STORE_OK && r.reports == 1)
+			w->stored++;
+		else
+			w->failed++;
+	}
+	return NULL;
+}
+
+static int
+count_cb(const struct store_finding *row, void *arg)
+{
+	(void)row;
+	(*(int *)arg)++;
+	return 0;
+}
+
+static void
+test_reader_writer(void **state)
+{
+	struct fx *fx = *state;
+	struct writer w;
+	struct store *ro;
+	struct store_stats s;
+	struct hset hs;
+	pthread_t t;
+	int64_t last = 0, uid;
+	int i, n;
+	sqlite3 *db;
+	char err[512];
+
+	memset(&w, 0, sizeof(w));
+	w.fx = fx;
+	enrol(fx, &w.a, "agent1", "host-1", "may-1");
+	assert_int_equal(store_open(fx->path, STORE_READONLY, &ro, err,
+	    sizeof(err)), STORE_OK);
+	assert_int_equal(pthread_create(&t, NULL, writer_main, &w), 0);
+	for (i = 0; i < 200; i++) {
+		s = stats(ro);
+		/* a reader sees whole batches, never half of one */
+		assert_true(s.reports >= last);
+		assert_int_equal(s.reports, s.batches);
+		last = s.reports;
+		hosts(ro, NULL, NULL, &hs);
+		assert_int_equal(hs.n, 1);
+		n = 0;
+		assert_int_equal(store_findings(ro, NULL, count_cb, &n, err,
+		    sizeof(err)), STORE_OK);
+		assert_true(n >= 0 && n <= 2);
+	}
+	pthread_join(t, NULL);
+	assert_int_equal(w.stored, 40);
+	assert_int_equal(w.failed, 0);
+	assert_int_equal(stats(ro).reports, 40);
+
+	/* another process holds the write lock: reading goes on */
+	assert_int_equal(sqlite3_open(fx->path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, "BEGIN IMMEDIATE; INSERT INTO"
+	    " units(name) VALUES ('Ban tạm')", NULL, NULL, NULL), SQLITE_OK);
+	assert_int_equal(stats(ro).units, 1);
+	hosts(ro, NULL, NULL, &hs);
+	assert_int_equal(hs.n, 1);
+	assert_int_equal(sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL),
+	    SQLITE_OK);
+	sqlite3_close(db);
+
+	/* a reader alone, the writer closed (no -wal, no -shm left) */
+	store_close(ro);
+	store_close(fx->st);
+	fx->st = NULL;
+	assert_int_equal(store_open(fx->path, STORE_READONLY, &ro, err,
+	    sizeof(err)), STORE_OK);
+	assert_int_equal(stats(ro).reports, 40);
+	assert_int_equal(store_open(fx->path, 0, &fx->st, err, sizeof(err)),
+	    STORE_OK);
+
+	/* the read-only handle writes nothing */
+	assert_int_equal(store_unit_ensure(ro, "Ban mới", &uid, err,
+	    sizeof(err)), STORE_ERR);
+	assert_non_null(strstr(err, "read-only"));
+	assert_int_equal(store_event(ro, T0, "x.y", NULL, NULL, NULL, err,
+	    sizeof(err)), STORE_ERR);
+	store_close(ro);
+}
+
+static void
+test_disk_full(void **state)
+{
+	struct fx *fx = *state;
+	struct store_agent a;
+	struct store_batch_result r;
+	struct store_stats s0, s1;
+	struct rep p;
+	char *big, *ok;
+	size_t i;
+	int rc;
+
+	enrol(fx, &a, "agent1", "host-1", "may-1");
+	rep_init(&p, "report-0001", T0 + 10, "host-1", "may-1", 60);
+	rep_add(&p, F("ssh-root-login", INGEST_FAIL, "high", "yes"));
+	assert_int_equal(put(fx, &a, "batch-0001", &p, 1, T0 + 11, &r),
+	    STORE_OK);
+	s0 = stats(fx->st);
+
+	/* a batch larger than the room left */
+	big = malloc(60000);
+	assert_non_null(big);
+	memset(big, 'x', 59999);
+	big[59999] = '\0';
+	rep_init(&p, "report-0002", T0 + 20, "host-1", "may-1", 30);
+	for (i = 0; i < MAXF; i++) {
+		static const char *const ids[MAXF] = { "c1", "c2", "c3", "c4",
+		    "c5", "c6", "c7", "c8" };
+
+		rep_add(&p, F(ids[i], INGEST_FAIL, "high", big));
+	}
+	p.facts = json_pack("{s:s}", "blob", big);
+	assert_int_equal(store_set_max_size(fx->st, s0.db_bytes + 65536),
+	    STORE_OK);
+	rc = put(fx, &a, "batch-0002", &p, 1, T0 + 21, &r);
+	assert_int_equal(rc, STORE_EFULL);
+	assert_non_null(strstr(fx->err, "đĩa đầy"));
+	assert_non_null(strstr(fx->err, "disk full"));
+	assert_non_null(strstr(fx->err, fx->path));
+	assert_int_equal(r.reports, 0);
+
+	/* nothing of it is there; the file is sound; the handle works */
+	s1 = stats(fx->st);
+	assert_int_equal(s1.batches, s0.batches);
+	assert_int_equal(s1.reports, s0.reports);
+	assert_int_equal(s1.findings_open, s0.findings_open);
+	ok = raw1(fx->path, "PRAGMA integrity_check");
+	assert_string_equal(ok, "ok");
+	free(ok);
+	ok = raw1(fx->path, "PRAGMA foreign_key_check");
+	assert_null(ok);
+	assert_string_equal(finding(fx, "host-1", "ssh-root-login")->status,
+	    "fail");
+
+	/* room again: the same batch is stored, not taken for a duplicate */
+	assert_int_equal(store_set_max_size(fx->st, 0), STORE_OK);
+	assert_int_equal(put(fx, &a, "batch-0002", &p, 1, T0 + 31, &r),
+	    STORE_OK);
+	assert_false(r.duplicate);
+	assert_int_equal(r.reports, 1);
+	assert_int_equal(r.opened, 8);
+	/* ssh-root-login is not in this report: resolved */
+	assert_int_equal(r.resolved, 1);
+	assert_int_equal(stats(fx->st).findings_open, 8);
+	ok = raw1(fx->path, "PRAGMA integrity_check");
+	assert_string_equal(ok, "ok");
+	free(ok);
+	rep_free(&p);
+	free(big);
+}
+
+static int
+stop_cb(const struct store_host *h, void *arg)
+{
+	(void)h;
+	(*(int *)arg)++;
+	return 7;
+}
+
+static void
+test_stats(void **state)
+{
+	struct fx *fx = *state;
+	struct store_agent a, b;
+	struct store_batch_result r;
+	struct store_stats s;
+	struct rep p;
+	int64_t n, uid;
+	int calls = 0;
+
+	s = stats(fx->st);
+	assert_int_equal(s.units, 1);
+	assert_int_equal(s.hosts, 0);
+	assert_int_equal(s.batches, 0);
+	assert_true(s.db_bytes > 0);
+	enrol(fx, &a, "agent1", "host-1", "may-1");
+	enrol(fx, &b, "agent2", "host-2", "may-2");
+	rep_init(&p, "report-0001", T0 + 10, "host-1", "may-1", 60);
+	rep_add(&p, F("ssh-root-login", INGEST_FAIL, "high", "yes"));
+	rep_add(&p, F("usb-storage", INGEST_FAIL, "critical", "sdb"));
+	rep_add(&p, F("screen-lock", INGEST_FAIL, "low", "600"));
+	assert_int_equal(put(fx, &a, "batch-0001", &p, 1, T0 + 11, &r),
+	    STORE_OK);
+	rep_init(&p, "report-0002", T0 + 20, "host-1", "may-1", 60);
+	assert_int_equal(put(fx, &a, "batch-0002", &p, 1, T0 + 21, &r),
+	    STORE_OK);
+	assert_int_equal(r.resolved, 3);
+	rep_init(&p, "report-0003", T0 + 20, "host-2", "may-2", 60);
+	rep_add(&p, F("usb-storage", INGEST_FAIL, "critical", "sdb"));
+	assert_int_equal(put(fx, &b, "batch-0001", &p, 1, T0 + 21, &r),
+	    STORE_OK);
+	assert_int_equal(store_agent_revoke(fx->st, "agent1", T0 + 30, NULL,
+	    fx->err, sizeof(fx->err)), STORE_OK);
+	assert_int_equal(store_user_add(fx->st, "canbo", "Nguyễn Văn A",
+	    "supervisor", 0, "$argon2id$v=19$m=65536,t=2,p=1$x$y", T0, fx->err,
+	    sizeof(fx->err)), STORE_OK);
+	assert_int_equal(store_user_add(fx->st, "canbo", "Nguyễn Văn B",
+	    "viewer", fx->unit, "$argon2id$x", T0, fx->err, sizeof(fx->err)),
+	    STORE_EEXISTS);
+	assert_int_equal(store_user_add(fx->st, "x", "X", "god", 0, "h", T0,
+	    fx->err, sizeof(fx->err)), STORE_ERR);
+	assert_int_equal(store_user_count(fx->st, &n, fx->err,
+	    sizeof(fx->err)), STORE_OK);
+	assert_int_equal(n, 1);
+	assert_int_equal(store_unit_ensure(fx->st, "Phòng Kế toán", &uid,
+	    fx->err, sizeof(fx->err)), STORE_OK);
+
+	s = stats(fx->st);
+	assert_int_equal(s.units, 1);
+	assert_int_equal(s.hosts, 2);
+	assert_int_equal(s.agents, 2);
+	assert_int_equal(s.agents_revoked, 1);
+	assert_int_equal(s.findings_open, 1);
+	assert_int_equal(s.findings_open_critical, 1);
+	assert_int_equal(s.findings_open_high, 0);
+	assert_int_equal(s.batches, 3);
+	assert_int_equal(s.reports, 3);
+	/* 2 enrolments, 3 batches, 1 revocation */
+	assert_int_equal(s.events, 6);
+
+	/* a callback stops the walk with its value */
+	assert_int_equal(store_hosts(fx->st, NULL, stop_cb, &calls, fx->err,
+	    sizeof(fx->err)), 7);
+	assert_int_equal(calls, 1);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_migrate, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_enrol, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_token_uses, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_batch_duplicate, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_finding_life, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_older_report, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_scores, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_facts, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_catalogue, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_refused_batches, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_events, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_metacharacters, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_filters, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_reader_writer, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_disk_full, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_stats, setup, teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
