@@ -52,7 +52,8 @@ url="https://127.0.0.1:$port"
 echo "== canhgac init: kho dữ liệu, CA riêng, chứng thư máy chủ / store, private CA, server certificate"
 "$bin/canhgac" init --data "$data" --listen "127.0.0.1:$port" --url "$url" \
     --generate-password >"$run/init.txt"
-cat "$run/init.txt"
+head -n 3 "$run/init.txt"
+pw=$(awk '/HIỆN MỘT LẦN/ { getline; print $1; exit }' "$run/init.txt")
 
 echo "== canhgacd: khởi động / starting on $url"
 "$bin/canhgacd" --data "$data" >"$run/canhgacd.log" 2>&1 &
@@ -88,15 +89,16 @@ fi
 
 echo "== canhgac hosts"
 "$bin/canhgac" --data "$data" hosts
-echo "== canhgac findings (nghiêm trọng và cao / critical and high)"
+echo "== canhgac findings (đang mở, nặng nhất trước / open, worst first)"
 "$bin/canhgac" --data "$data" findings | head -n 25
 
-pw=$(sed -n 's/.*[Mm]ật khẩu[^:]*: *\([^ ]*\).*/\1/p' "$run/init.txt" | head -n 1)
 cat <<MSG
 
 Canh Gác đang chạy / is running: $url
+  Tài khoản giám sát / supervisor account: admin
+  Mật khẩu (chỉ in một lần) / password (shown once): $pw
   Chứng thư CA / CA certificate: $data/ca/ca.pem
-  Đăng nhập / sign in: admin (mật khẩu ở trên / password above${pw:+: $pw})
+  Dòng lệnh / command line: $bin/canhgac --data $data hosts | findings | token create --unit …
   Nhật ký / log: $run/canhgacd.log
   Dừng / stop: make stop
 MSG
