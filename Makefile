@@ -20,7 +20,8 @@ else
 Q = @
 say = @printf '  %-6s %s\n'
 endif
-PKGS = jansson yaml-0.1 libutf8proc libpcre2-8 liblz4 zlib libsodium libnftables sqlite3
+PKGS = jansson yaml-0.1 libutf8proc libpcre2-8 liblz4 zlib libsodium libnftables sqlite3 \
+	libmicrohttpd gnutls libcurl
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 CMOCKA_LIBS := $(shell pkg-config --libs cmocka 2>/dev/null)
@@ -40,14 +41,21 @@ FUZZ_CFLAGS = -std=gnu11 $(WARN) -O1 -g -fsanitize=fuzzer-no-link,address,undefi
 
 LIB_SRC := $(sort $(wildcard src/lib/*.c))
 AGENT_SRC := $(sort $(filter-out src/agent/main.c,$(wildcard src/agent/*.c)))
+SERVER_SRC := $(sort $(filter-out src/server/main.c,$(wildcard src/server/*.c)))
+CLI_SRC := $(sort $(wildcard src/cli/*.c))
 GEN_SRC := build/gen/embedded.c
-CORE_SRC := $(LIB_SRC) $(AGENT_SRC)
+CORE_SRC := $(LIB_SRC) $(AGENT_SRC) $(SERVER_SRC) $(filter-out src/cli/main.c,$(CLI_SRC))
 POLICY := $(sort $(wildcard policy/*.yml))
 SCHEMA := src/agent/facts.schema
 
+# The shared code goes into one archive per build; each program links its
+# own main objects against it and takes only what it uses.
 OBJ := $(CORE_SRC:%.c=build/%.o) build/gen/embedded.o
 ASAN_OBJ := $(CORE_SRC:%.c=build/asan/%.o) build/asan/gen/embedded.o
 FUZZ_OBJ := $(CORE_SRC:%.c=build/fuzz/%.o) build/fuzz/gen/embedded.o
+LIBA := build/libcanhgac.a
+ASAN_LIBA := build/asan/libcanhgac.a
+FUZZ_LIBA := build/fuzz/libcanhgac.a
 
 TEST_SRC := $(sort $(wildcard tests/unit/test_*.c))
 TEST_HELPERS := $(sort $(filter-out $(TEST_SRC),$(wildcard tests/unit/*.c)))
@@ -55,13 +63,13 @@ TESTS := $(TEST_SRC:tests/unit/%.c=build/asan/tests/%)
 FUZZ_SRC := $(sort $(wildcard fuzz/fuzz_*.c))
 FUZZERS := $(FUZZ_SRC:fuzz/%.c=build/fuzz/bin/%)
 
-PROGRAMS = build/canhgac-agent
-ASAN_PROGRAMS = build/asan/canhgac-agent
+PROGRAMS = build/canhgac-agent build/canhgacd build/canhgac
+ASAN_PROGRAMS = build/asan/canhgac-agent build/asan/canhgacd build/asan/canhgac
 
 # Objects are prerequisites of pattern rules only: keep them.
 .SECONDARY:
 
-.PHONY: dev-test fixtures all run check deps deps-build unit integration fuzz fuzz-long asan \
+.PHONY: flags dev-test fixtures all run stop server-tests bench-ingest check deps deps-build unit integration fuzz fuzz-long asan \
 	docs clean bench format
 
 all: $(PROGRAMS)
@@ -101,23 +109,45 @@ build/fuzz/src/%.o: src/%.c
 	$(say) CC $@
 	$(Q)$(FUZZCC) $(FUZZ_CFLAGS) -MMD -MP -c $< -o $@
 
-build/canhgac-agent: build/src/agent/main.o $(OBJ)
+$(LIBA): $(OBJ)
+	$(say) AR $@
+	$(Q)rm -f $@ && ar rcs $@ $^
+$(ASAN_LIBA): $(ASAN_OBJ)
+	$(say) AR $@
+	$(Q)rm -f $@ && ar rcs $@ $^
+$(FUZZ_LIBA): $(FUZZ_OBJ)
+	$(say) AR $@
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+build/canhgac-agent: build/src/agent/main.o $(LIBA)
 	$(say) LINK $@
 	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) $^ $(PKG_LIBS) -lpthread -o $@
-build/asan/canhgac-agent: build/asan/src/agent/main.o $(ASAN_OBJ)
+build/canhgacd: build/src/server/main.o $(LIBA)
+	$(say) LINK $@
+	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) $^ $(PKG_LIBS) -lpthread -o $@
+build/canhgac: build/src/cli/main.o $(LIBA)
+	$(say) LINK $@
+	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) $^ $(PKG_LIBS) -lpthread -o $@
+build/asan/canhgac-agent: build/asan/src/agent/main.o $(ASAN_LIBA)
+	$(say) LINK $@
+	$(Q)$(CC) $(ASAN_CFLAGS) $^ $(PKG_LIBS) -lpthread -o $@
+build/asan/canhgacd: build/asan/src/server/main.o $(ASAN_LIBA)
+	$(say) LINK $@
+	$(Q)$(CC) $(ASAN_CFLAGS) $^ $(PKG_LIBS) -lpthread -o $@
+build/asan/canhgac: build/asan/src/cli/main.o $(ASAN_LIBA)
 	$(say) LINK $@
 	$(Q)$(CC) $(ASAN_CFLAGS) $^ $(PKG_LIBS) -lpthread -o $@
 
-build/asan/tests/%: tests/unit/%.c $(TEST_HELPERS) $(ASAN_OBJ)
+build/asan/tests/%: tests/unit/%.c $(TEST_HELPERS) $(ASAN_LIBA)
 	@mkdir -p $(@D)
 	$(say) LINK $@
-	$(Q)$(CC) $(ASAN_CFLAGS) -Itests/unit $< $(TEST_HELPERS) $(ASAN_OBJ) \
+	$(Q)$(CC) $(ASAN_CFLAGS) -Itests/unit $< $(TEST_HELPERS) $(ASAN_LIBA) \
 		$(PKG_LIBS) $(CMOCKA_LIBS) -lpthread -o $@
 
-build/fuzz/bin/%: fuzz/%.c $(FUZZ_OBJ)
+build/fuzz/bin/%: fuzz/%.c $(FUZZ_LIBA)
 	@mkdir -p $(@D)
 	$(say) LINK $@
-	$(Q)$(FUZZCC) $(FUZZ_CFLAGS) -fsanitize=fuzzer $< $(FUZZ_OBJ) $(PKG_LIBS) \
+	$(Q)$(FUZZCC) $(FUZZ_CFLAGS) -fsanitize=fuzzer $< $(FUZZ_LIBA) $(PKG_LIBS) \
 		-lpthread -o $@
 
 asan: $(ASAN_PROGRAMS) $(TESTS)
@@ -137,6 +167,10 @@ unit: asan fixtures
 integration: $(ASAN_PROGRAMS) fixtures
 	@tests/run-integration.sh build/asan/canhgac-agent
 
+# The server end to end over TLS on loopback, and its fault tests.
+server-tests: $(ASAN_PROGRAMS) fixtures
+	@tests/server/run.sh
+
 # Every harness over its seed corpus, briefly (FUZZ_SECONDS each).
 FUZZ_SECONDS ?= 10
 fuzz: $(FUZZERS)
@@ -148,13 +182,17 @@ check: deps
 	@$(MAKE) --no-print-directory all
 	@$(MAKE) --no-print-directory unit
 	@$(MAKE) --no-print-directory integration
+	@$(MAKE) --no-print-directory server-tests
 	@$(MAKE) --no-print-directory fuzz
 	@echo "make check: tất cả kiểm thử đều đạt / all tests passed"
 
+# Starts canhgacd on a fresh data directory under run/, enrols this
+# computer's agent, sends its first audit and says how to sign in.
 run: deps-build
 	@$(MAKE) --no-print-directory all
-	@build/canhgac-agent audit --policy policy; \
-	 st=$$?; [ $$st -le 1 ] || exit $$st
+	@scripts/run.sh
+stop:
+	@scripts/run.sh stop
 
 docs: build/canhgac-agent
 	build/canhgac-agent policy doc checks >docs/checks.md
@@ -163,6 +201,10 @@ docs: build/canhgac-agent
 bench: all
 	@scripts/deps.sh bench
 	@bench/audit.sh
+	@bench/ingest.sh
+bench-ingest: all
+	@scripts/deps.sh bench
+	@bench/ingest.sh
 
 format:
 	clang-format -i src/*/*.c src/*/*.h tests/unit/*.c fuzz/*.c
@@ -181,3 +223,8 @@ dev-test: fixtures build/gen/embedded.c
 		$(LIB_SRC) src/agent/collect.c $(SRCS) $(PKG_LIBS) \
 		$(CMOCKA_LIBS) -lpthread -o build/dev/$(T)
 	CG_FIXTURES=$(CURDIR)/build/fixtures CG_SOURCE=$(CURDIR) build/dev/$(T)
+
+# The flags of the sanitizer build, for building one test by hand:
+#   eval "$(make -s flags)"; $CC $ASAN_CFLAGS ... $PKG_LIBS $CMOCKA_LIBS
+flags:
+	@echo "CC='$(CC)'; ASAN_CFLAGS='$(ASAN_CFLAGS)'; PKG_LIBS='$(PKG_LIBS)'; CMOCKA_LIBS='$(CMOCKA_LIBS)'"

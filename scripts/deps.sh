@@ -6,11 +6,12 @@ set -eu
 
 what=${1:-check}
 
-build="make gcc pkg-config libjansson-dev libyaml-dev libutf8proc-dev
+build="make gcc pkg-config libjansson-dev libyaml-dev libutf8proc-dev libmicrohttpd-dev
+libgnutls28-dev libcurl4-gnutls-dev
 libpcre2-dev liblz4-dev zlib1g-dev libsodium-dev libnftables-dev libsqlite3-dev"
 check="$build clang libclang-rt-14-dev llvm libcmocka-dev jq perl util-linux lz4 gzip
-procps"
-bench="$check lynis time hyperfine"
+procps curl sqlite3 gnutls-bin"
+bench="$check lynis time hyperfine nginx-light"
 
 case "$what" in
 build) pkgs=$build ;;

@@ -55,6 +55,9 @@ struct run {
 	int fails;			/* consecutive failed uploads */
 	int64_t next_audit, next_upload;	/* monotonic ms */
 	bool denied;
+	int64_t denied_until;	/* while denied, the server is asked again
+				 * only after this (a day), or at once when
+				 * agent.json shows a new enrolment */
 	bool refused;			/* --once: the report was not kept */
 };
 
@@ -439,6 +442,7 @@ run_upload(struct run *r)
 			    "acts (enrol again: canhgac-agent enroll --force)",
 			    b.id, a.http, a.code, msg);
 			r->denied = true;
+			r->denied_until = run_now_ms() + RUN_DAY_MS;
 			r->next_upload = run_now_ms() + r->rc.retry_max;
 			rc = RUN_UP_DENIED;
 			break;
@@ -550,11 +554,21 @@ run_loop(struct run *r, const char *dir, const sigset_t *open)
 		if (run_now_ms() >= r->next_upload) {
 			if (r->denied)
 				run_reload_enrolment(r, dir);
-			up = run_upload(r);
-			if (up == RUN_UP_DONE)
-				r->next_upload = RUN_NEVER;
-			if (r->o->once)
-				break;
+			if (r->denied && run_now_ms() < r->denied_until) {
+				/* Refused: send nothing until the operator
+				 * enrols again; look at agent.json now and
+				 * then, and ask the server once a day. */
+				r->next_upload = run_now_ms() +
+				    r->rc.retry_max;
+				if (r->o->once)
+					break;
+			} else {
+				up = run_upload(r);
+				if (up == RUN_UP_DONE)
+					r->next_upload = RUN_NEVER;
+				if (r->o->once)
+					break;
+			}
 		}
 		t = r->next_audit < r->next_upload ? r->next_audit :
 		    r->next_upload;

@@ -9,6 +9,7 @@
  * a certificate our CA issued.
  */
 #include <errno.h>
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -34,6 +35,11 @@
 #define API_HOSTNAME_MAX 255
 #define API_RETRY_FULL 60
 #define API_RETRY_BUSY 5
+/* Refusals no enrolled agent stands behind (bad tokens, foreign
+ * certificates) go to the event log at most this many a minute; the rest
+ * are counted and written as one "events.suppressed" event, so that a
+ * stranger cannot fill the disk through the log that records him. */
+#define API_ANON_EVENTS_PER_MIN 30
 
 enum {
 	API_ROUTE_CA, API_ROUTE_ENROLL, API_ROUTE_BATCHES, API_ROUTE_AGENT,
@@ -48,6 +54,9 @@ struct api {
 	struct ingest_limits lim;
 	struct http_route routes[API_NROUTES];
 	_Atomic int64_t full_warned;	/* time of the last store-full warning */
+	pthread_mutex_t anon_mu;	/* the budget of anonymous events */
+	int64_t anon_minute;
+	int anon_count, anon_suppressed;
 };
 
 /* --- small helpers ----------------------------------------------------- */
@@ -147,6 +156,55 @@ api_store_error(struct api *a, struct http_reply *rep, int rc,
 	http_reply_error(rep, 500, "internal", vi, en, NULL);
 }
 
+/* Writes an event for a refusal that no enrolled agent stands behind,
+ * within the per-minute budget (API_ANON_EVENTS_PER_MIN). */
+static void
+api_anon_event(struct api *a, const char *kind, const char *code,
+    const char *addr, const char *reason, const char *path)
+{
+	int64_t now = (int64_t)time(NULL), minute = now / 60;
+	int suppressed = 0;
+	bool write;
+	char evt[512], lv[300], n[32];
+	json_t *d;
+	char *detail;
+
+	pthread_mutex_lock(&a->anon_mu);
+	if (minute != a->anon_minute) {
+		suppressed = a->anon_suppressed;
+		a->anon_minute = minute;
+		a->anon_count = 0;
+		a->anon_suppressed = 0;
+	}
+	write = a->anon_count < API_ANON_EVENTS_PER_MIN;
+	if (write)
+		a->anon_count++;
+	else
+		a->anon_suppressed++;
+	pthread_mutex_unlock(&a->anon_mu);
+	if (suppressed > 0) {
+		snprintf(n, sizeof(n), "{\"count\":%d}", suppressed);
+		if (store_event(a->st, now, "events.suppressed", NULL, NULL, n,
+		    evt, sizeof(evt)) != STORE_OK)
+			log_warnx("event=store.error msg=%s", http_logval(lv,
+			    sizeof(lv), evt));
+	}
+	if (!write)
+		return;
+	d = json_object();
+	json_set_str(d, "code", code);
+	json_set_str(d, "addr", addr);
+	json_set_str(d, "reason", reason);
+	json_set_str(d, "path", path);
+	detail = json_dumps(d, JSON_COMPACT);
+	json_decref(d);
+	if (store_event(a->st, now, kind, NULL, NULL, detail, evt,
+	    sizeof(evt)) != STORE_OK)
+		log_warnx("event=store.error msg=%s", http_logval(lv,
+		    sizeof(lv), evt));
+	free(detail);
+}
+
 /* A refused batch: answered, counted, logged, and kept in the event log
  * when the certificate was one our CA issued (not for rate-limited or
  * store-full refusals, which would fill the log they protect). */
@@ -168,9 +226,12 @@ api_refuse(struct api *a, struct http_request *req, struct http_reply *rep,
 	    http_logval(lv[1], sizeof(lv[1]), host_id),
 	    http_logval(lv[2], sizeof(lv[2]), path),
 	    http_logval(lv[3], sizeof(lv[3]), en));
-	if (!req->peer.verified || strcmp(code, "rate-limited") == 0 ||
-	    rep->status == 503)
+	if (strcmp(code, "rate-limited") == 0 || rep->status == 503)
 		return;
+	if (!req->peer.verified) {
+		api_anon_event(a, "batch.refused", code, req->addr, en, path);
+		return;
+	}
 	d = json_object();
 	json_set_str(d, "code", code);
 	json_set_str(d, "addr", req->addr);
@@ -340,9 +401,9 @@ api_enrol_parse(json_t *root, struct api_enrol_req *r, const char **why_vi,
 }
 
 static void
-api_enrol_refuse(struct http_request *req, struct http_reply *rep,
-    int status, const char *code, const char *vi, const char *en,
-    const char *path)
+api_enrol_refuse(struct api *a, struct http_request *req,
+    struct http_reply *rep, int status, const char *code, const char *vi,
+    const char *en, const char *path)
 {
 	char lv[2][300];
 
@@ -353,6 +414,8 @@ api_enrol_refuse(struct http_request *req, struct http_reply *rep,
 	    "reason=%s", code, rep->status, req->addr,
 	    http_logval(lv[0], sizeof(lv[0]), path),
 	    http_logval(lv[1], sizeof(lv[1]), en));
+	if (rep->status != 503)
+		api_anon_event(a, "enrol.refused", code, req->addr, en, path);
 }
 
 static void
@@ -383,14 +446,14 @@ api_enroll(void *ctx, struct http_request *req, struct http_reply *rep)
 			snprintf(en, sizeof(en), "the root must be an object");
 		}
 		json_decref(root);
-		api_enrol_refuse(req, rep, 400, "bad-json", vi, en, NULL);
+		api_enrol_refuse(a, req, rep, 400, "bad-json", vi, en, NULL);
 		return;
 	}
 	if ((bad = api_enrol_parse(root, &r, &why_vi, &why_en)) != NULL) {
 		char path[128];
 
 		snprintf(path, sizeof(path), "%s", bad);
-		api_enrol_refuse(req, rep, 400, "bad-request", why_vi, why_en,
+		api_enrol_refuse(a, req, rep, 400, "bad-request", why_vi, why_en,
 		    path);
 		json_decref(root);
 		return;
@@ -404,7 +467,7 @@ api_enroll(void *ctx, struct http_request *req, struct http_reply *rep)
 	if (pki_issue_client(a->ca_key_pem, a->ca_pem, r.csr, ag.id,
 	    a->sc->agent_cert_days, &cert, serial, err, sizeof(err)) != 0) {
 		api_split(err, vi, sizeof(vi), en, sizeof(en));
-		api_enrol_refuse(req, rep, 400, "bad-csr", vi, en, "csr");
+		api_enrol_refuse(a, req, rep, 400, "bad-csr", vi, en, "csr");
 		json_decref(root);
 		return;
 	}
@@ -419,25 +482,25 @@ api_enroll(void *ctx, struct http_request *req, struct http_reply *rep)
 	case STORE_OK:
 		break;
 	case STORE_ENOTFOUND:
-		api_enrol_refuse(req, rep, 401, "token-unknown", "không có mã "
+		api_enrol_refuse(a, req, rep, 401, "token-unknown", "không có mã "
 		    "đăng ký này", "no such enrolment token", "token");
 		break;
 	case STORE_EEXPIRED:
-		api_enrol_refuse(req, rep, 403, "token-expired", "mã đăng ký đã "
+		api_enrol_refuse(a, req, rep, 403, "token-expired", "mã đăng ký đã "
 		    "hết hạn", "the enrolment token has expired", "token");
 		break;
 	case STORE_EUSEDUP:
-		api_enrol_refuse(req, rep, 403, "token-used-up", "mã đăng ký đã "
+		api_enrol_refuse(a, req, rep, 403, "token-used-up", "mã đăng ký đã "
 		    "dùng hết số lần cho phép", "the enrolment token has no "
 		    "uses left", "token");
 		break;
 	case STORE_EREVOKED:
-		api_enrol_refuse(req, rep, 403, "token-revoked", "mã đăng ký đã "
+		api_enrol_refuse(a, req, rep, 403, "token-revoked", "mã đăng ký đã "
 		    "bị thu hồi", "the enrolment token was revoked", "token");
 		break;
 	default:
 		api_store_error(a, rep, rc, err);
-		api_enrol_refuse(req, rep, rep->status, "store", "", err, NULL);
+		api_enrol_refuse(a, req, rep, rep->status, "store", "", err, NULL);
 		break;
 	}
 	if (rc != STORE_OK) {
@@ -723,6 +786,7 @@ api_new(const struct serverconf *sc, struct store *st, const char *ca_pem,
 	a->lim.max_bytes = sc->batch_max_inflated;
 	a->lim.max_reports = sc->batch_max_reports;
 	atomic_init(&a->full_warned, 0);
+	pthread_mutex_init(&a->anon_mu, NULL);
 	a->routes[API_ROUTE_CA] = (struct http_route){ "GET", "/api/v1/ca",
 	    METRICS_ROUTE_CA, 0, NULL, api_ca, NULL };
 	a->routes[API_ROUTE_ENROLL] = (struct http_route){ "POST",
@@ -744,6 +808,7 @@ api_free(struct api *a)
 	if (a == NULL)
 		return;
 	ratelimit_free(a->rl);
+	pthread_mutex_destroy(&a->anon_mu);
 	free(a->ca_pem);
 	if (a->ca_key_pem != NULL) {
 		sodium_memzero(a->ca_key_pem, strlen(a->ca_key_pem));

@@ -2,7 +2,7 @@
  * test_http.c — unit tests of the pure helpers of src/server/http.c: a
  * hostile value in a log line stays one logfmt value, and the address
  * allow-list of /metrics (exact addresses, prefixes, IPv4-mapped IPv6).
- * The TLS paths are tested end to end by tests/server/api-smoke.sh.
+ * The TLS paths are tested end to end by tests/server/002-api-smoke.sh.
  */
 #include <arpa/inet.h>
 #include <setjmp.h>

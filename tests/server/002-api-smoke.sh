@@ -7,7 +7,7 @@
 # agent, the rate limit — then a clean stop on SIGTERM. Exits non-zero on
 # the first failure. The full integration and fault tests live beside it.
 #
-#   tests/server/api-smoke.sh [BUILD_DIR]	(default build/asan)
+#   tests/server/002-api-smoke.sh [BUILD_DIR]	(default build/asan)
 #
 # CG_SMOKE_KEEP=1 keeps the temporary directory (data, server.log).
 # Needs curl, jq, certtool and gnutls-cli (gnutls-bin), gzip.

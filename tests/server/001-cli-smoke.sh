@@ -6,7 +6,7 @@
 # in JSON), usage errors (exit 2). The end-to-end test with canhgacd and the
 # agent fills hosts and findings.
 #
-# Usage: tests/server/cli-smoke.sh [CANHGAC]   (default build/asan/canhgac)
+# Usage: tests/server/001-cli-smoke.sh [CANHGAC]   (default build/asan/canhgac)
 # Exits non-zero when a check fails.
 set -u
 cg=${1:-build/asan/canhgac}
