@@ -198,13 +198,19 @@ docs: build/canhgac-agent
 	build/canhgac-agent policy doc checks >docs/checks.md
 	build/canhgac-agent policy doc facts >docs/facts.md
 
-bench: all
+bench: all build/bench/ingest
 	@scripts/deps.sh bench
 	@bench/audit.sh
 	@bench/ingest.sh
-bench-ingest: all
+bench-ingest: build/canhgacd build/canhgac build/canhgac-agent build/bench/ingest
 	@scripts/deps.sh bench
 	@bench/ingest.sh
+
+# The load generator of bench/ingest.sh: N agents over real TLS.
+build/bench/ingest: bench/ingest.c $(LIBA)
+	@mkdir -p $(@D)
+	$(say) LINK $@
+	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) $< $(LIBA) $(PKG_LIBS) -lpthread -o $@
 
 format:
 	clang-format -i src/*/*.c src/*/*.h tests/unit/*.c fuzz/*.c
