@@ -1,18 +1,15 @@
 /*
  * queue.c — the agent's durable local queue of audit reports (queue.h),
- * one SQLite file in WAL mode with synchronous=FULL: a report or a batch
- * is on disk when the call returns. Reports are stored zlib-compressed; a
- * batch is formed once, its JSON body stored (compressed) in place of its
- * members' bodies, so that a retry sends the very same bytes under the
- * same id. docs/agent-queue.md explains the drop policy and durability.
+ * one SQLite file in WAL mode with synchronous=FULL (lib/sqlite.c): a
+ * report or a batch is on disk when the call returns. Reports are stored
+ * zlib-compressed; a batch is formed once, its JSON body stored
+ * (compressed) in place of its members' bodies, so that a retry sends the
+ * very same bytes under the same id. docs/agent-queue.md explains the drop policy and durability.
  */
-#include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <unistd.h>
 
 #include <jansson.h>
 #include <sodium.h>
@@ -20,6 +17,7 @@
 #include <zlib.h>
 
 #include "agent/queue.h"
+#include "lib/sqlite.h"
 #include "lib/text.h"
 
 #define QUEUE_SCHEMA 1
@@ -59,26 +57,13 @@ static const char queue_ddl[] =
     "INSERT OR IGNORE INTO meta VALUES ('stripped', 0);"
     "INSERT OR IGNORE INTO meta VALUES ('refused', 0);";
 
-/* "<file>: <vi>: <sqlite> — <en>: <sqlite>" */
+/* "<file>: <vi>: <why> — <en>: <why>" for the connection's last error. */
 static int
 queue_dberr(struct queue *q, const char *vi, const char *en, char *err,
     size_t errlen)
 {
-	const char *m = q->db != NULL ? sqlite3_errmsg(q->db) : "?";
-	int code = q->db != NULL ? sqlite3_errcode(q->db) : SQLITE_ERROR;
-
-	if (code == SQLITE_CORRUPT || code == SQLITE_NOTADB)
-		snprintf(err, errlen, "%s: hàng đợi bị hỏng hoặc không phải "
-		    "cơ sở dữ liệu SQLite (%s); hãy chuyển tệp sang chỗ khác "
-		    "rồi chạy lại — the queue is corrupt or not an SQLite "
-		    "database (%s); move the file aside and run again",
-		    q->path, m, m);
-	else if (code == SQLITE_FULL)
-		snprintf(err, errlen, "%s: %s: đĩa đầy — %s: the disk is "
-		    "full", q->path, vi, en);
-	else
-		snprintf(err, errlen, "%s: %s: %s — %s: %s", q->path, vi, m,
-		    en, m);
+	sqlite_error(q->db, q->db != NULL ? sqlite3_extended_errcode(q->db) :
+	    SQLITE_ERROR, q->path, vi, en, err, errlen);
 	return -1;
 }
 
@@ -111,7 +96,49 @@ queue_prepare(struct queue *q, const char *sql, char *err, size_t errlen)
 	return st;
 }
 
-/* One integer from a query without parameters, or -1 with err. */
+/* Prepares sql, binds text (unless NULL) to its parameter and steps once:
+ * 1 with a row in *stp (the caller finalizes it), 0 without one, -1 with
+ * err. */
+static int
+queue_first(struct queue *q, const char *sql, const char *text,
+    sqlite3_stmt **stp, char *err, size_t errlen)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	*stp = NULL;
+	if ((st = queue_prepare(q, sql, err, errlen)) == NULL)
+		return -1;
+	if (text != NULL)
+		sqlite3_bind_text(st, 1, text, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		*stp = st;
+		return 1;
+	}
+	sqlite3_finalize(st);
+	if (rc == SQLITE_DONE)
+		return 0;
+	return queue_dberr(q, "không đọc được hàng đợi",
+	    "cannot read the queue", err, errlen);
+}
+
+/* Steps a statement that writes, once, and finalizes it: 0, or -1 with
+ * err naming what failed (vi, en). */
+static int
+queue_write(struct queue *q, sqlite3_stmt *st, const char *vi,
+    const char *en, char *err, size_t errlen)
+{
+	int rc = sqlite3_step(st);
+
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return queue_dberr(q, vi, en, err, errlen);
+	return 0;
+}
+
+/* One integer from a query without parameters (0 without a row), or -1
+ * with err. */
 static int
 queue_int(struct queue *q, const char *sql, int64_t *v, char *err,
     size_t errlen)
@@ -119,15 +146,9 @@ queue_int(struct queue *q, const char *sql, int64_t *v, char *err,
 	sqlite3_stmt *st;
 	int rc;
 
-	if ((st = queue_prepare(q, sql, err, errlen)) == NULL)
+	if ((rc = queue_first(q, sql, NULL, &st, err, errlen)) < 0)
 		return -1;
-	rc = sqlite3_step(st);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
-		sqlite3_finalize(st);
-		return queue_dberr(q, "không đọc được hàng đợi",
-		    "cannot read the queue", err, errlen);
-	}
-	*v = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+	*v = rc == 1 ? sqlite3_column_int64(st, 0) : 0;
 	sqlite3_finalize(st);
 	return 0;
 }
@@ -136,19 +157,14 @@ static int
 queue_count_up(struct queue *q, const char *name, char *err, size_t errlen)
 {
 	sqlite3_stmt *st;
-	int rc;
 
 	st = queue_prepare(q, "UPDATE meta SET value = value + 1 "
 	    "WHERE name = ?", err, errlen);
 	if (st == NULL)
 		return -1;
 	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
-	rc = sqlite3_step(st);
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE)
-		return queue_dberr(q, "không ghi được bộ đếm",
-		    "cannot write a counter", err, errlen);
-	return 0;
+	return queue_write(q, st, "không ghi được bộ đếm",
+	    "cannot write a counter", err, errlen);
 }
 
 /* Stored bytes: bodies of waiting reports and of formed batches. */
@@ -220,7 +236,6 @@ queue_open(const char *path, const struct queue_limits *lim,
 	int64_t version;
 	char *check = NULL;
 	sqlite3_stmt *st;
-	int fd;
 
 	*qp = NULL;
 	if ((q = calloc(1, sizeof(*q))) == NULL) {
@@ -236,29 +251,10 @@ queue_open(const char *path, const struct queue_limits *lim,
 	if (q->lim.batch_bytes < 2 * QUEUE_HEADER_MAX)
 		q->lim.batch_bytes = def.batch_bytes;
 
-	/* Create it private: reports name accounts and weaknesses. SQLite
-	 * gives the -wal and -shm files the same mode. */
-	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
-	if (fd < 0) {
-		int e = errno;
-
-		snprintf(err, errlen, "%s: không mở được hàng đợi: %s — cannot "
-		    "open the queue: %s", path, text_strerror_vi(e) ?
-		    text_strerror_vi(e) : strerror(e), strerror(e));
-		goto fail;
-	}
-	close(fd);
-	if (sqlite3_open_v2(path, &q->db, SQLITE_OPEN_READWRITE |
-	    SQLITE_OPEN_NOFOLLOW, NULL) != SQLITE_OK) {
-		queue_dberr(q, "không mở được hàng đợi", "cannot open the "
-		    "queue", err, errlen);
-		goto fail;
-	}
-	sqlite3_busy_timeout(q->db, QUEUE_BUSY_MS);
-	sqlite3_extended_result_codes(q->db, 0);
-	if (queue_exec(q, "PRAGMA journal_mode=WAL", err, errlen) != 0 ||
-	    queue_exec(q, "PRAGMA synchronous=FULL", err, errlen) != 0 ||
-	    queue_exec(q, "PRAGMA foreign_keys=ON", err, errlen) != 0)
+	/* Created private: reports name accounts and weaknesses. */
+	if (sqlite_open(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
+	    SQLITE_OPEN_NOFOLLOW, QUEUE_BUSY_MS, "hàng đợi", "the queue",
+	    &q->db, err, errlen) != SQLITE_OK)
 		goto fail;
 	/* A damaged file is found now, with a clear message, not in the
 	 * middle of an upload. */
@@ -351,18 +347,10 @@ queue_meta_text(struct queue *q, const char *name, char *buf, size_t size,
 	const char *v;
 	int rc;
 
-	st = queue_prepare(q, "SELECT value FROM meta WHERE name = ?", err,
-	    errlen);
-	if (st == NULL)
+	if ((rc = queue_first(q, "SELECT value FROM meta WHERE name = ?",
+	    name, &st, err, errlen)) < 0)
 		return -1;
-	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
-	rc = sqlite3_step(st);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
-		sqlite3_finalize(st);
-		return queue_dberr(q, "không đọc được hàng đợi",
-		    "cannot read the queue", err, errlen);
-	}
-	v = rc == SQLITE_ROW ? (const char *)sqlite3_column_text(st, 0) : "";
+	v = rc == 1 ? (const char *)sqlite3_column_text(st, 0) : "";
 	snprintf(buf, size, "%s", v != NULL ? v : "");
 	sqlite3_finalize(st);
 	return 0;
@@ -386,21 +374,10 @@ queue_drop_snapshot(struct queue *q, int64_t *bytes, char *err,
 	int64_t seq, len;
 	int rc;
 
-	st = queue_prepare(q, "SELECT seq, length(body) FROM report "
-	    "WHERE batch IS NULL AND changed = 0 ORDER BY seq LIMIT 1", err,
-	    errlen);
-	if (st == NULL)
-		return -1;
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_DONE) {
-		sqlite3_finalize(st);
-		return 0;
-	}
-	if (rc != SQLITE_ROW) {
-		sqlite3_finalize(st);
-		return queue_dberr(q, "không đọc được hàng đợi",
-		    "cannot read the queue", err, errlen);
-	}
+	if ((rc = queue_first(q, "SELECT seq, length(body) FROM report "
+	    "WHERE batch IS NULL AND changed = 0 ORDER BY seq LIMIT 1", NULL,
+	    &st, err, errlen)) != 1)
+		return rc;
 	seq = sqlite3_column_int64(st, 0);
 	len = sqlite3_column_int64(st, 1);
 	sqlite3_finalize(st);
@@ -408,12 +385,9 @@ queue_drop_snapshot(struct queue *q, int64_t *bytes, char *err,
 	if (st == NULL)
 		return -1;
 	sqlite3_bind_int64(st, 1, seq);
-	rc = sqlite3_step(st);
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE)
-		return queue_dberr(q, "không xoá được báo cáo cũ",
-		    "cannot drop an old report", err, errlen);
-	if (queue_count_up(q, "dropped_snapshots", err, errlen) != 0)
+	if (queue_write(q, st, "không xoá được báo cáo cũ",
+	    "cannot drop an old report", err, errlen) != 0 ||
+	    queue_count_up(q, "dropped_snapshots", err, errlen) != 0)
 		return -1;
 	*bytes -= len;
 	return 1;
@@ -433,21 +407,10 @@ queue_strip_one(struct queue *q, int64_t *bytes, char *err, size_t errlen)
 	json_t *doc = NULL;
 	int rc, ret = -1;
 
-	st = queue_prepare(q, "SELECT seq, rawlen, body FROM report "
+	if ((rc = queue_first(q, "SELECT seq, rawlen, body FROM report "
 	    "WHERE batch IS NULL AND changed = 1 AND stripped = 0 "
-	    "ORDER BY seq LIMIT 1", err, errlen);
-	if (st == NULL)
-		return -1;
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_DONE) {
-		sqlite3_finalize(st);
-		return 0;
-	}
-	if (rc != SQLITE_ROW) {
-		sqlite3_finalize(st);
-		return queue_dberr(q, "không đọc được hàng đợi",
-		    "cannot read the queue", err, errlen);
-	}
+	    "ORDER BY seq LIMIT 1", NULL, &st, err, errlen)) != 1)
+		return rc;
 	seq = sqlite3_column_int64(st, 0);
 	rawlen = sqlite3_column_int64(st, 1);
 	oldlen = sqlite3_column_bytes(st, 2);
@@ -479,14 +442,9 @@ queue_strip_one(struct queue *q, int64_t *bytes, char *err, size_t errlen)
 	sqlite3_bind_blob(st, 1, z, (int)zlen, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 2, (int64_t)strlen(out));
 	sqlite3_bind_int64(st, 3, seq);
-	rc = sqlite3_step(st);
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE) {
-		queue_dberr(q, "không ghi được hàng đợi", "cannot write the "
-		    "queue", err, errlen);
-		goto out;
-	}
-	if (queue_count_up(q, "stripped", err, errlen) != 0)
+	if (queue_write(q, st, "không ghi được hàng đợi", "cannot write the "
+	    "queue", err, errlen) != 0 ||
+	    queue_count_up(q, "stripped", err, errlen) != 0)
 		goto out;
 	*bytes += (int64_t)zlen - oldlen;
 	ret = 1;
@@ -594,7 +552,7 @@ queue_put(struct queue *q, const char *report_id, const char *json,
 	sqlite3_bind_blob(st, 5, z, (int)zlen, SQLITE_STATIC);
 	rc = sqlite3_step(st);
 	sqlite3_finalize(st);
-	if (rc == SQLITE_CONSTRAINT) {
+	if ((rc & 0xff) == SQLITE_CONSTRAINT) {
 		snprintf(err, errlen, "%s: báo cáo %s đã có trong hàng đợi — "
 		    "report %s is already queued", q->path, report_id,
 		    report_id);
@@ -610,14 +568,9 @@ queue_put(struct queue *q, const char *report_id, const char *json,
 	if (st == NULL)
 		goto fail;
 	sqlite3_bind_text(st, 1, findings_digest, -1, SQLITE_STATIC);
-	rc = sqlite3_step(st);
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE) {
-		queue_dberr(q, "không ghi được hàng đợi", "cannot write the "
-		    "queue", err, errlen);
-		goto fail;
-	}
-	if (queue_exec(q, "COMMIT", err, errlen) != 0)
+	if (queue_write(q, st, "không ghi được hàng đợi", "cannot write the "
+	    "queue", err, errlen) != 0 ||
+	    queue_exec(q, "COMMIT", err, errlen) != 0)
 		goto fail;
 	free(z);
 	return 0;
@@ -650,20 +603,10 @@ queue_formed(struct queue *q, struct queue_batch *b, char *err,
 	const char *id;
 	int rc;
 
-	st = queue_prepare(q, "SELECT id, formed, attempts, nreports, rawlen, "
-	    "body FROM batch ORDER BY formed, rowid LIMIT 1", err, errlen);
-	if (st == NULL)
-		return -1;
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_DONE) {
-		sqlite3_finalize(st);
-		return 1;
-	}
-	if (rc != SQLITE_ROW) {
-		sqlite3_finalize(st);
-		return queue_dberr(q, "không đọc được lô", "cannot read the "
-		    "batch", err, errlen);
-	}
+	if ((rc = queue_first(q, "SELECT id, formed, attempts, nreports, "
+	    "rawlen, body FROM batch ORDER BY formed, rowid LIMIT 1", NULL, &st,
+	    err, errlen)) != 1)
+		return rc == 0 ? 1 : -1;
 	id = (const char *)sqlite3_column_text(st, 0);
 	if (id == NULL || strlen(id) >= sizeof(b->id)) {
 		sqlite3_finalize(st);
@@ -871,16 +814,11 @@ queue_by_batch(struct queue *q, const char *sql, const char *batch_id,
     const char *vi, const char *en, char *err, size_t errlen)
 {
 	sqlite3_stmt *st;
-	int rc;
 
 	if ((st = queue_prepare(q, sql, err, errlen)) == NULL)
 		return -1;
 	sqlite3_bind_text(st, 1, batch_id, -1, SQLITE_STATIC);
-	rc = sqlite3_step(st);
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE)
-		return queue_dberr(q, vi, en, err, errlen);
-	return 0;
+	return queue_write(q, st, vi, en, err, errlen);
 }
 
 int

@@ -193,35 +193,38 @@ pki_keygen(gnutls_x509_privkey_t *key, char *err, size_t errlen)
 	return 0;
 }
 
+/* What an export (rc, into d) gave, as a malloc'd string in *pem; vi, en
+ * say what could not be exported. */
+static int
+pki_export(int rc, gnutls_datum_t *d, char **pem, const char *vi,
+    const char *en, char *err, size_t errlen)
+{
+	if (rc < 0)
+		return pki_fail(err, errlen, rc, vi, en);
+	if ((*pem = pki_string(d)) == NULL)
+		return pki_fail(err, errlen, 0, "hết bộ nhớ", "out of memory");
+	return 0;
+}
+
 /* The key as unencrypted PKCS#8 PEM in a malloc'd string. */
 static int
 pki_key_pem(gnutls_x509_privkey_t key, char **pem, char *err, size_t errlen)
 {
 	gnutls_datum_t d = {NULL, 0};
-	int rc;
 
-	rc = gnutls_x509_privkey_export2_pkcs8(key, GNUTLS_X509_FMT_PEM, NULL,
-	    GNUTLS_PKCS_PLAIN, &d);
-	if (rc < 0)
-		return pki_fail(err, errlen, rc, "không xuất được khóa",
-		    "cannot export the key");
-	if ((*pem = pki_string(&d)) == NULL)
-		return pki_fail(err, errlen, 0, "hết bộ nhớ", "out of memory");
-	return 0;
+	return pki_export(gnutls_x509_privkey_export2_pkcs8(key,
+	    GNUTLS_X509_FMT_PEM, NULL, GNUTLS_PKCS_PLAIN, &d), &d, pem,
+	    "không xuất được khóa", "cannot export the key", err, errlen);
 }
 
 static int
 pki_crt_pem(gnutls_x509_crt_t crt, char **pem, char *err, size_t errlen)
 {
 	gnutls_datum_t d = {NULL, 0};
-	int rc;
 
-	if ((rc = gnutls_x509_crt_export2(crt, GNUTLS_X509_FMT_PEM, &d)) < 0)
-		return pki_fail(err, errlen, rc, "không xuất được chứng chỉ",
-		    "cannot export the certificate");
-	if ((*pem = pki_string(&d)) == NULL)
-		return pki_fail(err, errlen, 0, "hết bộ nhớ", "out of memory");
-	return 0;
+	return pki_export(gnutls_x509_crt_export2(crt, GNUTLS_X509_FMT_PEM,
+	    &d), &d, pem, "không xuất được chứng chỉ",
+	    "cannot export the certificate", err, errlen);
 }
 
 static int
@@ -408,59 +411,6 @@ pki_sign(gnutls_x509_crt_t crt, gnutls_x509_crt_t issuer,
 	return 0;
 }
 
-int
-pki_ca_create(const char *cn, int days, char **key_pem, char **cert_pem,
-    char *err, size_t errlen)
-{
-	gnutls_x509_privkey_t key = NULL;
-	gnutls_x509_crt_t crt = NULL;
-	char *kp = NULL, *cp = NULL;
-	int rc, ret = -1;
-
-	*key_pem = *cert_pem = NULL;
-	if (!pki_cn_ok(cn))
-		return pki_fail(err, errlen, 0,
-		    "tên CA không hợp lệ (1–64 byte, không ký tự điều khiển)",
-		    "invalid CA name (1-64 bytes, no control characters)");
-	if (pki_check_days(days, err, errlen) == -1)
-		return -1;
-	if (pki_keygen(&key, err, errlen) == -1)
-		return -1;
-	if ((rc = gnutls_x509_crt_init(&crt)) < 0) {
-		pki_fail(err, errlen, rc, "không khởi tạo được chứng chỉ",
-		    "cannot initialise a certificate");
-		goto out;
-	}
-	if (pki_crt_base(crt, cn, PKI_ORG, days, NULL, err, errlen) == -1)
-		goto out;
-	if ((rc = gnutls_x509_crt_set_key(crt, key)) < 0 ||
-	    (rc = gnutls_x509_crt_set_basic_constraints(crt, 1, 0)) < 0 ||
-	    (rc = gnutls_x509_crt_set_key_usage(crt,
-	    GNUTLS_KEY_KEY_CERT_SIGN | GNUTLS_KEY_CRL_SIGN)) < 0) {
-		pki_fail(err, errlen, rc,
-		    "không đặt được khóa hoặc phần mở rộng của CA",
-		    "cannot set the CA's key or extensions");
-		goto out;
-	}
-	if (pki_crt_key_ids(crt, NULL, err, errlen) == -1 ||
-	    pki_sign(crt, crt, key, err, errlen) == -1)
-		goto out;
-	if (pki_key_pem(key, &kp, err, errlen) == -1 ||
-	    pki_crt_pem(crt, &cp, err, errlen) == -1)
-		goto out;
-	*key_pem = kp;
-	*cert_pem = cp;
-	kp = cp = NULL;
-	ret = 0;
-out:
-	free(kp);
-	free(cp);
-	if (crt != NULL)
-		gnutls_x509_crt_deinit(crt);
-	gnutls_x509_privkey_deinit(key);
-	return ret;
-}
-
 /* Adds each name as an IP or a DNS subject alternative name. */
 static int
 pki_add_sans(gnutls_x509_crt_t crt, const char *const *names, size_t nnames,
@@ -505,15 +455,128 @@ bad:
 	return pki_fail(err, errlen, 0, v, e);
 }
 
+/* What a certificate says besides its key and its issuer: the CA's, the
+ * server's and an agent's differ only here. */
+struct pki_profile {
+	const char *cn, *org;		/* subject; org may be NULL */
+	int days;
+	bool ca;			/* CA:TRUE, path length 0 */
+	unsigned int usage;		/* GNUTLS_KEY_* */
+	const char *purpose;		/* extended key usage, or NULL */
+	const char *const *names;	/* subject alternative names */
+	size_t nnames;
+	const char *vi, *en;		/* whose ("của CA", "the CA's") */
+};
+
+/* Makes, signs and exports (cert_pem, malloc'd) a certificate of profile p
+ * for key, or for pub when key is NULL, issued by issuer with issuer_key,
+ * or self-signed with key when issuer is NULL. Its serial goes to
+ * serial_hex when not NULL. */
+static int
+pki_make_crt(const struct pki_profile *p, gnutls_x509_privkey_t key,
+    gnutls_pubkey_t pub, gnutls_x509_crt_t issuer,
+    gnutls_x509_privkey_t issuer_key, char **cert_pem, char serial_hex[33],
+    char *err, size_t errlen)
+{
+	gnutls_x509_crt_t crt;
+	char serial[33], v[160], e[160];
+	int rc, ret = -1;
+
+	if ((rc = gnutls_x509_crt_init(&crt)) < 0)
+		return pki_fail(err, errlen, rc, "không khởi tạo được chứng chỉ",
+		    "cannot initialise a certificate");
+	if (pki_crt_base(crt, p->cn, p->org, p->days, serial, err,
+	    errlen) == -1)
+		goto out;
+	if ((rc = key != NULL ? gnutls_x509_crt_set_key(crt, key) :
+	    gnutls_x509_crt_set_pubkey(crt, pub)) < 0 ||
+	    (rc = gnutls_x509_crt_set_basic_constraints(crt, p->ca,
+	    p->ca ? 0 : -1)) < 0 ||
+	    (rc = gnutls_x509_crt_set_key_usage(crt, p->usage)) < 0 ||
+	    (p->purpose != NULL && (rc = gnutls_x509_crt_set_key_purpose_oid(
+	    crt, p->purpose, 0)) < 0)) {
+		snprintf(v, sizeof(v), "không đặt được khóa hoặc phần mở rộng "
+		    "%s", p->vi);
+		snprintf(e, sizeof(e), "cannot set %s key or extensions", p->en);
+		pki_fail(err, errlen, rc, v, e);
+		goto out;
+	}
+	if (pki_add_sans(crt, p->names, p->nnames, err, errlen) == -1 ||
+	    pki_crt_key_ids(crt, issuer, err, errlen) == -1 ||
+	    pki_sign(crt, issuer != NULL ? issuer : crt,
+	    issuer != NULL ? issuer_key : key, err, errlen) == -1 ||
+	    pki_crt_pem(crt, cert_pem, err, errlen) == -1)
+		goto out;
+	if (serial_hex != NULL)
+		memcpy(serial_hex, serial, sizeof(serial));
+	ret = 0;
+out:
+	gnutls_x509_crt_deinit(crt);
+	return ret;
+}
+
+/* A new key and its certificate of profile p, as PEM (see pki_make_crt). */
+static int
+pki_make_keyed(const struct pki_profile *p, gnutls_x509_crt_t issuer,
+    gnutls_x509_privkey_t issuer_key, char **key_pem, char **cert_pem,
+    char *err, size_t errlen)
+{
+	gnutls_x509_privkey_t key;
+	char *kp = NULL, *cp = NULL;
+	int ret = -1;
+
+	if (pki_keygen(&key, err, errlen) == -1)
+		return -1;
+	if (pki_make_crt(p, key, NULL, issuer, issuer_key, &cp, NULL, err,
+	    errlen) == 0 && pki_key_pem(key, &kp, err, errlen) == 0) {
+		*key_pem = kp;
+		*cert_pem = cp;
+		kp = cp = NULL;
+		ret = 0;
+	}
+	free(kp);
+	free(cp);
+	gnutls_x509_privkey_deinit(key);
+	return ret;
+}
+
+int
+pki_ca_create(const char *cn, int days, char **key_pem, char **cert_pem,
+    char *err, size_t errlen)
+{
+	const struct pki_profile ca = {
+		.cn = cn, .org = PKI_ORG, .days = days, .ca = true,
+		.usage = GNUTLS_KEY_KEY_CERT_SIGN | GNUTLS_KEY_CRL_SIGN,
+		.vi = "của CA", .en = "the CA's",
+	};
+
+	*key_pem = *cert_pem = NULL;
+	if (!pki_cn_ok(cn))
+		return pki_fail(err, errlen, 0,
+		    "tên CA không hợp lệ (1–64 byte, không ký tự điều khiển)",
+		    "invalid CA name (1-64 bytes, no control characters)");
+	if (pki_check_days(days, err, errlen) == -1)
+		return -1;
+	return pki_make_keyed(&ca, NULL, NULL, key_pem, cert_pem, err,
+	    errlen);
+}
+
 int
 pki_server_cert(const char *ca_key_pem, const char *ca_cert_pem,
     const char *const *names, size_t nnames, int days, char **key_pem,
     char **cert_pem, char *err, size_t errlen)
 {
-	gnutls_x509_privkey_t cakey = NULL, key = NULL;
-	gnutls_x509_crt_t cacrt = NULL, crt = NULL;
-	char *kp = NULL, *cp = NULL;
-	int rc, ret = -1;
+	const struct pki_profile server = {
+		.cn = names != NULL && nnames > 0 ? names[0] : NULL,
+		.org = PKI_ORG, .days = days,
+		.usage = GNUTLS_KEY_DIGITAL_SIGNATURE,
+		.purpose = GNUTLS_KP_TLS_WWW_SERVER,
+		.names = names, .nnames = nnames,
+		.vi = "của máy chủ", .en = "the server's",
+	};
+	gnutls_x509_privkey_t cakey;
+	gnutls_x509_crt_t cacrt;
+	int ret;
 
 	*key_pem = *cert_pem = NULL;
 	if (names == NULL || nnames == 0)
@@ -528,45 +591,8 @@ pki_server_cert(const char *ca_key_pem, const char *ca_cert_pem,
 	if (pki_load_ca(ca_key_pem, ca_cert_pem, &cakey, &cacrt, err,
 	    errlen) == -1)
 		return -1;
-	if (pki_keygen(&key, err, errlen) == -1)
-		goto out;
-	if ((rc = gnutls_x509_crt_init(&crt)) < 0) {
-		pki_fail(err, errlen, rc, "không khởi tạo được chứng chỉ",
-		    "cannot initialise a certificate");
-		goto out;
-	}
-	if (pki_crt_base(crt, names[0], PKI_ORG, days, NULL, err,
-	    errlen) == -1)
-		goto out;
-	if ((rc = gnutls_x509_crt_set_key(crt, key)) < 0 ||
-	    (rc = gnutls_x509_crt_set_basic_constraints(crt, 0, -1)) < 0 ||
-	    (rc = gnutls_x509_crt_set_key_usage(crt,
-	    GNUTLS_KEY_DIGITAL_SIGNATURE)) < 0 ||
-	    (rc = gnutls_x509_crt_set_key_purpose_oid(crt,
-	    GNUTLS_KP_TLS_WWW_SERVER, 0)) < 0) {
-		pki_fail(err, errlen, rc,
-		    "không đặt được khóa hoặc phần mở rộng của máy chủ",
-		    "cannot set the server's key or extensions");
-		goto out;
-	}
-	if (pki_add_sans(crt, names, nnames, err, errlen) == -1 ||
-	    pki_crt_key_ids(crt, cacrt, err, errlen) == -1 ||
-	    pki_sign(crt, cacrt, cakey, err, errlen) == -1)
-		goto out;
-	if (pki_key_pem(key, &kp, err, errlen) == -1 ||
-	    pki_crt_pem(crt, &cp, err, errlen) == -1)
-		goto out;
-	*key_pem = kp;
-	*cert_pem = cp;
-	kp = cp = NULL;
-	ret = 0;
-out:
-	free(kp);
-	free(cp);
-	if (crt != NULL)
-		gnutls_x509_crt_deinit(crt);
-	if (key != NULL)
-		gnutls_x509_privkey_deinit(key);
+	ret = pki_make_keyed(&server, cacrt, cakey, key_pem, cert_pem, err,
+	    errlen);
 	gnutls_x509_crt_deinit(cacrt);
 	gnutls_x509_privkey_deinit(cakey);
 	return ret;
@@ -604,19 +630,11 @@ pki_csr_create(const char *cn, char **key_pem, char **csr_pem, char *err,
 	/* GnuTLS writes "NEW CERTIFICATE REQUEST"; RFC 7468 and docs/api.md
 	 * say "CERTIFICATE REQUEST". */
 	if ((rc = gnutls_x509_crq_export2(crq, GNUTLS_X509_FMT_DER,
-	    &der)) < 0 ||
-	    (rc = gnutls_pem_base64_encode2("CERTIFICATE REQUEST", &der,
-	    &d)) < 0) {
-		pki_fail(err, errlen, rc,
-		    "không xuất được yêu cầu chứng chỉ",
-		    "cannot export the certificate request");
-		goto out;
-	}
-	if ((cp = pki_string(&d)) == NULL) {
-		pki_fail(err, errlen, 0, "hết bộ nhớ", "out of memory");
-		goto out;
-	}
-	if (pki_key_pem(key, &kp, err, errlen) == -1)
+	    &der)) >= 0)
+		rc = gnutls_pem_base64_encode2("CERTIFICATE REQUEST", &der, &d);
+	if (pki_export(rc, &d, &cp, "không xuất được yêu cầu chứng chỉ",
+	    "cannot export the certificate request", err, errlen) == -1 ||
+	    pki_key_pem(key, &kp, err, errlen) == -1)
 		goto out;
 	*key_pem = kp;
 	*csr_pem = cp;
@@ -710,12 +728,17 @@ pki_issue_client(const char *ca_key_pem, const char *ca_cert_pem,
     const char *csr_pem, const char *agent_id, int days, char **cert_pem,
     char serial_hex[33], char *err, size_t errlen)
 {
+	const struct pki_profile client = {
+		.cn = agent_id, .days = days,
+		.usage = GNUTLS_KEY_DIGITAL_SIGNATURE,
+		.purpose = GNUTLS_KP_TLS_WWW_CLIENT,
+		.vi = "của máy trạm", .en = "the agent's",
+	};
 	gnutls_x509_privkey_t cakey = NULL;
-	gnutls_x509_crt_t cacrt = NULL, crt = NULL;
+	gnutls_x509_crt_t cacrt = NULL;
 	gnutls_x509_crq_t crq = NULL;
 	gnutls_pubkey_t pub = NULL;
 	gnutls_datum_t d;
-	char serial[33], *cp = NULL;
 	int rc, ret = -1;
 
 	*cert_pem = NULL;
@@ -750,35 +773,9 @@ pki_issue_client(const char *ca_key_pem, const char *ca_cert_pem,
 	if (pki_load_ca(ca_key_pem, ca_cert_pem, &cakey, &cacrt, err,
 	    errlen) == -1)
 		goto out;
-	if ((rc = gnutls_x509_crt_init(&crt)) < 0) {
-		pki_fail(err, errlen, rc, "không khởi tạo được chứng chỉ",
-		    "cannot initialise a certificate");
-		goto out;
-	}
-	if (pki_crt_base(crt, agent_id, NULL, days, serial, err, errlen) == -1)
-		goto out;
-	if ((rc = gnutls_x509_crt_set_pubkey(crt, pub)) < 0 ||
-	    (rc = gnutls_x509_crt_set_basic_constraints(crt, 0, -1)) < 0 ||
-	    (rc = gnutls_x509_crt_set_key_usage(crt,
-	    GNUTLS_KEY_DIGITAL_SIGNATURE)) < 0 ||
-	    (rc = gnutls_x509_crt_set_key_purpose_oid(crt,
-	    GNUTLS_KP_TLS_WWW_CLIENT, 0)) < 0) {
-		pki_fail(err, errlen, rc,
-		    "không đặt được khóa hoặc phần mở rộng của máy trạm",
-		    "cannot set the agent's key or extensions");
-		goto out;
-	}
-	if (pki_crt_key_ids(crt, cacrt, err, errlen) == -1 ||
-	    pki_sign(crt, cacrt, cakey, err, errlen) == -1 ||
-	    pki_crt_pem(crt, &cp, err, errlen) == -1)
-		goto out;
-	*cert_pem = cp;
-	if (serial_hex != NULL)
-		memcpy(serial_hex, serial, sizeof(serial));
-	ret = 0;
+	ret = pki_make_crt(&client, NULL, pub, cacrt, cakey, cert_pem,
+	    serial_hex, err, errlen);
 out:
-	if (crt != NULL)
-		gnutls_x509_crt_deinit(crt);
 	if (cacrt != NULL)
 		gnutls_x509_crt_deinit(cacrt);
 	if (cakey != NULL)

@@ -61,12 +61,17 @@ struct store {
 };
 
 /* Errors: err gets "<vi> — <en>"; sql_dberr maps an SQLite result to a
- * STORE_E* code (disk full, busy, other) naming the file and what. */
+ * STORE_E* code (disk full, busy, other) naming the file and what, in the
+ * words of lib/sqlite.c. */
 void sql_seterr(char *err, size_t errlen, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 int sql_dberr(struct store *st, int rc, const char *what, char *err,
     size_t errlen);
+/* "<store> is open read-only, cannot <what>" (what: "<vi> — <en>"), and
+ * that error on a read-only handle, else STORE_OK. */
 int sql_readonly_err(struct store *st, const char *what, char *err,
+    size_t errlen);
+int sql_writable(struct store *st, const char *what, char *err,
     size_t errlen);
 
 /* Copies src into dst[size], cut at a character boundary. */
@@ -87,6 +92,19 @@ sqlite3_stmt *sql_stmt(struct store *st, enum store_stmt id, char *err,
 void sql_done(sqlite3_stmt *s);
 /* Steps a statement once and resets it: SQLITE_OK or the error. */
 int sql_run(sqlite3_stmt *s);
+
+/* A statement for one call, not cached: STORE_OK with *s, or the error;
+ * what names the store.h function in errors. sql_once steps it once. A
+ * walk over its rows ends with sql_finish: rc is the last step's result
+ * (SQLITE_DONE or SQLITE_ROW: no error), ret what the walk returns so
+ * far (a callback's value). Both finalize it and return STORE_OK, ret or
+ * the error. */
+int sql_prepare(struct store *st, const char *sql, sqlite3_stmt **s,
+    const char *what, char *err, size_t errlen);
+int sql_once(struct store *st, sqlite3_stmt *s, const char *what, char *err,
+    size_t errlen);
+int sql_finish(struct store *st, sqlite3_stmt *s, int rc, int ret,
+    const char *what, char *err, size_t errlen);
 
 /* BEGIN IMMEDIATE, COMMIT (rolls back when it fails), ROLLBACK (also
  * forgets the check cache: what it remembered may be undone). */

@@ -10,19 +10,17 @@
  * agents and the event log. Ingestion is in store_sqlite_batch.c, reading
  * in store_sqlite_read.c, the schema in store_schema.c.
  */
-#include <errno.h>
-#include <fcntl.h>
 #include <inttypes.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include <jansson.h>
 #include <sqlite3.h>
 
+#include "lib/sqlite.h"
 #include "lib/text.h"
 #include "server/store.h"
 #include "server/store_int.h"
@@ -128,49 +126,29 @@ sql_seterr(char *err, size_t errlen, const char *fmt, ...)
 	va_end(ap);
 }
 
-static bool
-rc_full(sqlite3 *db, int rc)
+/* The STORE_E* code of an SQLite result on db (NULL once closed). */
+static int
+store_code(sqlite3 *db, int rc)
 {
-	int sys;
-
-	if ((rc & 0xff) == SQLITE_FULL)
-		return true;
-	if ((rc & 0xff) != SQLITE_IOERR)
-		return false;
-	sys = sqlite3_system_errno(db);
-	return sys == ENOSPC || sys == EDQUOT;
+	if (sqlite_full(db, rc))
+		return STORE_EFULL;
+	if ((rc & 0xff) == SQLITE_BUSY || (rc & 0xff) == SQLITE_LOCKED)
+		return STORE_EBUSY;
+	return STORE_ERR;
 }
 
-/* Maps an SQLite result to a STORE_E* code with its message; what names
- * the operation (a store.h function). */
+/* Maps an SQLite result to a STORE_E* code with its message (disk full,
+ * locked, corrupt... worded by lib/sqlite.c); what names the operation (a
+ * store.h function). */
 int
 sql_dberr(struct store *st, int rc, const char *what, char *err, size_t errlen)
 {
-	if (rc_full(st->db, rc)) {
-		sql_seterr(err, errlen,
-		    "đĩa đầy, không ghi được %s (%s) — disk "
-		    "full, cannot write %s (%s)", st->path, what, st->path,
-		    what);
-		return STORE_EFULL;
-	}
-	if ((rc & 0xff) == SQLITE_BUSY || (rc & 0xff) == SQLITE_LOCKED) {
-		sql_seterr(err, errlen,
-		    "cơ sở dữ liệu %s bị khóa quá lâu (%s) — "
-		    "database %s locked for too long (%s)", st->path, what,
-		    st->path, what);
-		return STORE_EBUSY;
-	}
-	if ((rc & 0xff) == SQLITE_READONLY) {
-		sql_seterr(err, errlen,
-		    "cơ sở dữ liệu %s chỉ được mở để đọc (%s) — "
-		    "database %s is open read-only (%s)", st->path, what,
-		    st->path, what);
-		return STORE_ERR;
-	}
-	sql_seterr(err, errlen, "lỗi cơ sở dữ liệu %s (%s) — database error in "
-	    "%s (%s): %s", st->path, what, st->path, what,
-	    sqlite3_errmsg(st->db));
-	return STORE_ERR;
+	char vi[128], en[128];
+
+	snprintf(vi, sizeof(vi), "lỗi cơ sở dữ liệu (%s)", what);
+	snprintf(en, sizeof(en), "database error (%s)", what);
+	sqlite_error(st->db, rc, st->path, vi, en, err, errlen);
+	return store_code(st->db, rc);
 }
 
 int
@@ -181,6 +159,13 @@ sql_readonly_err(struct store *st, const char *what, char *err, size_t errlen)
 	    "— store %s is open read-only, cannot %s", st->path, what,
 	    st->path, what);
 	return STORE_ERR;
+}
+
+int
+sql_writable(struct store *st, const char *what, char *err, size_t errlen)
+{
+	return st->readonly ? sql_readonly_err(st, what, err, errlen) :
+	    STORE_OK;
 }
 
 /* Small helpers. */
@@ -318,6 +303,43 @@ sql_run(sqlite3_stmt *s)
 
 	sql_done(s);
 	return rc == SQLITE_DONE || rc == SQLITE_ROW ? SQLITE_OK : rc;
+}
+
+/* Statements of one call, not cached. */
+
+int
+sql_prepare(struct store *st, const char *sql, sqlite3_stmt **s,
+    const char *what, char *err, size_t errlen)
+{
+	int rc;
+
+	if ((rc = sqlite3_prepare_v2(st->db, sql, -1, s, NULL)) != SQLITE_OK) {
+		*s = NULL;
+		return sql_dberr(st, rc, what, err, errlen);
+	}
+	return STORE_OK;
+}
+
+int
+sql_once(struct store *st, sqlite3_stmt *s, const char *what, char *err,
+    size_t errlen)
+{
+	int rc = sqlite3_step(s);
+
+	sqlite3_finalize(s);
+	if (rc == SQLITE_DONE || rc == SQLITE_ROW)
+		return STORE_OK;
+	return sql_dberr(st, rc, what, err, errlen);
+}
+
+int
+sql_finish(struct store *st, sqlite3_stmt *s, int rc, int ret,
+    const char *what, char *err, size_t errlen)
+{
+	if (ret == 0 && rc != SQLITE_DONE && rc != SQLITE_ROW)
+		ret = sql_dberr(st, rc, what, err, errlen);
+	sqlite3_finalize(s);
+	return ret;
 }
 
 static int
@@ -473,7 +495,7 @@ store_open(const char *path, unsigned flags, struct store **out, char *err,
     size_t errlen)
 {
 	struct store *st;
-	int oflags, rc, fd;
+	int oflags, rc;
 
 	*out = NULL;
 	if (path == NULL || *path == '\0') {
@@ -493,45 +515,19 @@ store_open(const char *path, unsigned flags, struct store **out, char *err,
 	st->readonly = (flags & STORE_READONLY) != 0;
 	pthread_mutex_init(&st->lock, NULL);
 
-	if (st->readonly)
-		oflags = SQLITE_OPEN_READONLY;
-	else {
-		oflags = SQLITE_OPEN_READWRITE;
-		if (flags & STORE_CREATE) {
-			/* the store holds password hashes: create it 0600,
-			 * SQLite gives its -wal and -shm the same mode */
-			fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC |
-			    O_NOFOLLOW, 0600);
-			if (fd == -1) {
-				const char *vi = text_strerror_vi(errno);
-
-				sql_seterr(err, errlen,
-				    "không tạo được %s: %s — "
-				    "cannot create %s: %s", path,
-				    vi ? vi : strerror(errno), path,
-				    strerror(errno));
-				store_close(st);
-				return STORE_ERR;
-			}
-			close(fd);
-		}
-	}
-	oflags |= SQLITE_OPEN_NOMUTEX;	/* calls are serialised by st->lock */
-	rc = sqlite3_open_v2(path, &st->db, oflags, NULL);
+	/* the store holds password hashes: created 0600 (lib/sqlite.c);
+	 * calls are serialised by st->lock */
+	oflags = SQLITE_OPEN_NOMUTEX | (st->readonly ? SQLITE_OPEN_READONLY :
+	    SQLITE_OPEN_READWRITE | (flags & STORE_CREATE ?
+	    SQLITE_OPEN_CREATE : 0));
+	rc = sqlite_open(path, oflags, STORE_BUSY_MS, "kho dữ liệu",
+	    "the store", &st->db, err, errlen);
 	if (rc != SQLITE_OK) {
-		sql_seterr(err, errlen, "không mở được kho dữ liệu %s — cannot "
-		    "open the store %s: %s", path, path,
-		    st->db ? sqlite3_errmsg(st->db) : sqlite3_errstr(rc));
 		store_close(st);
-		return rc == SQLITE_CANTOPEN ? STORE_ENOTFOUND : STORE_ERR;
+		return rc == SQLITE_CANTOPEN ? STORE_ENOTFOUND :
+		    store_code(NULL, rc);
 	}
-	sqlite3_extended_result_codes(st->db, 1);
-	sqlite3_busy_timeout(st->db, STORE_BUSY_MS);
-	sqlite3_db_config(st->db, SQLITE_DBCONFIG_DEFENSIVE, 1, NULL);
-	if ((rc = exec(st, "PRAGMA foreign_keys = ON;"
-	    "PRAGMA synchronous = FULL;"
-	    "PRAGMA trusted_schema = OFF;"
-	    "PRAGMA cache_size = -16384;", "store_open", err,
+	if ((rc = exec(st, "PRAGMA cache_size = -16384", "store_open", err,
 	    errlen)) != STORE_OK)
 		goto fail;
 	if (st->readonly) {
@@ -540,13 +536,8 @@ store_open(const char *path, unsigned flags, struct store **out, char *err,
 			goto fail;
 		if ((rc = store_check_version(st, err, errlen)) != STORE_OK)
 			goto fail;
-	} else {
-		if ((rc = exec(st, "PRAGMA journal_mode = WAL", "store_open",
-		    err, errlen)) != STORE_OK)
-			goto fail;
-		if ((rc = store_migrate(st, err, errlen)) != STORE_OK)
-			goto fail;
-	}
+	} else if ((rc = store_migrate(st, err, errlen)) != STORE_OK)
+		goto fail;
 	*out = st;
 	return STORE_OK;
 fail:
@@ -686,10 +677,8 @@ store_event(struct store *st, int64_t now, const char *kind,
 		return STORE_ERR;
 	}
 	pthread_mutex_lock(&st->lock);
-	if (st->readonly)
-		rc = sql_readonly_err(st, "ghi sự kiện — write an event", err,
-		    errlen);
-	else
+	if ((rc = sql_writable(st, "ghi sự kiện — write an event", err,
+	    errlen)) == STORE_OK)
 		rc = event_add(st, now, kind, agent_id, host_id, detail, err,
 		    errlen);
 	pthread_mutex_unlock(&st->lock);
@@ -703,16 +692,13 @@ store_events(struct store *st, int64_t since_id, int limit,
 {
 	struct store_event_row ev;
 	sqlite3_stmt *s;
-	int rc, ret = STORE_OK;
+	int rc, ret;
 
 	pthread_mutex_lock(&st->lock);
-	rc = sqlite3_prepare_v2(st->db, "SELECT id, time, kind, agent_id,"
-	    " host_id, detail FROM events WHERE id > ?1 ORDER BY id LIMIT ?2",
-	    -1, &s, NULL);
-	if (rc != SQLITE_OK) {
-		ret = sql_dberr(st, rc, "store_events", err, errlen);
+	if ((ret = sql_prepare(st, "SELECT id, time, kind, agent_id, host_id,"
+	    " detail FROM events WHERE id > ?1 ORDER BY id LIMIT ?2", &s,
+	    "store_events", err, errlen)) != STORE_OK)
 		goto out;
-	}
 	sqlite3_bind_int64(s, 1, since_id);
 	sqlite3_bind_int(s, 2, limit > 0 ? limit : -1);
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
@@ -725,9 +711,7 @@ store_events(struct store *st, int64_t since_id, int limit,
 		if ((ret = cb(&ev, arg)) != 0)
 			break;
 	}
-	if (ret == 0 && rc != SQLITE_DONE)
-		ret = sql_dberr(st, rc, "store_events", err, errlen);
-	sqlite3_finalize(s);
+	ret = sql_finish(st, s, rc, ret, "store_events", err, errlen);
 out:
 	pthread_mutex_unlock(&st->lock);
 	return ret;
@@ -742,10 +726,9 @@ unit_lookup(struct store *st, const char *name, int64_t *id, char *err,
 	sqlite3_stmt *s;
 	int rc;
 
-	rc = sqlite3_prepare_v2(st->db, "SELECT id FROM units WHERE name = ?1",
-	    -1, &s, NULL);
-	if (rc != SQLITE_OK)
-		return sql_dberr(st, rc, "store_unit_find", err, errlen);
+	if ((rc = sql_prepare(st, "SELECT id FROM units WHERE name = ?1", &s,
+	    "store_unit_find", err, errlen)) != STORE_OK)
+		return rc;
 	sql_bind_text(s, 1, name);
 	rc = sqlite3_step(s);
 	if (rc == SQLITE_ROW)
@@ -768,7 +751,7 @@ store_unit_ensure(struct store *st, const char *name, int64_t *id,
 {
 	sqlite3_stmt *s;
 	char *n;
-	int rc, ret;
+	int ret;
 
 	if (!name_valid(name, 255)) {
 		sql_seterr(err, errlen,
@@ -779,25 +762,16 @@ store_unit_ensure(struct store *st, const char *name, int64_t *id,
 	}
 	n = sql_nfc(name);
 	pthread_mutex_lock(&st->lock);
-	if (st->readonly) {
-		ret = sql_readonly_err(st,
-		    "thêm đơn vị — add a unit", err, errlen);
+	if ((ret = sql_writable(st, "thêm đơn vị — add a unit", err,
+	    errlen)) != STORE_OK ||
+	    (ret = sql_prepare(st, "INSERT INTO units(name) VALUES (?1)"
+	    " ON CONFLICT(name) DO NOTHING", &s, "store_unit_ensure", err,
+	    errlen)) != STORE_OK)
 		goto out;
-	}
-	rc = sqlite3_prepare_v2(st->db, "INSERT INTO units(name) VALUES (?1)"
-	    " ON CONFLICT(name) DO NOTHING", -1, &s, NULL);
-	if (rc != SQLITE_OK) {
-		ret = sql_dberr(st, rc, "store_unit_ensure", err, errlen);
-		goto out;
-	}
 	sql_bind_text(s, 1, n);
-	rc = sqlite3_step(s);
-	sqlite3_finalize(s);
-	if (rc != SQLITE_DONE) {
-		ret = sql_dberr(st, rc, "store_unit_ensure", err, errlen);
-		goto out;
-	}
-	ret = unit_lookup(st, n, id, err, errlen);
+	if ((ret = sql_once(st, s, "store_unit_ensure", err, errlen)) ==
+	    STORE_OK)
+		ret = unit_lookup(st, n, id, err, errlen);
 out:
 	pthread_mutex_unlock(&st->lock);
 	free(n);
@@ -824,6 +798,27 @@ store_unit_find(struct store *st, const char *name, int64_t *id, char *err,
 	return ret;
 }
 
+/* The result of an INSERT that names a unit: STORE_OK, EEXISTS (what,
+ * "<vi> — <en>", already exists), ENOTFOUND (no such unit) or the error. */
+static int
+insert_result(struct store *st, int rc, int64_t unit_id, const char *exists,
+    const char *what, char *err, size_t errlen)
+{
+	if (rc == SQLITE_DONE)
+		return STORE_OK;
+	if (rc == SQLITE_CONSTRAINT_UNIQUE) {
+		sql_seterr(err, errlen, "%s", exists);
+		return STORE_EEXISTS;
+	}
+	if (rc == SQLITE_CONSTRAINT_FOREIGNKEY) {
+		sql_seterr(err, errlen,
+		    "không có đơn vị số %" PRId64 " — no unit "
+		    "with id %" PRId64, unit_id, unit_id);
+		return STORE_ENOTFOUND;
+	}
+	return sql_dberr(st, rc, what, err, errlen);
+}
+
 int
 store_user_add(struct store *st, const char *login, const char *name,
     const char *role, int64_t unit_id, const char *pwhash, int64_t now,
@@ -833,8 +828,9 @@ store_user_add(struct store *st, const char *login, const char *name,
 		"supervisor", "unit-it", "unit-head", "viewer", NULL
 	};
 	sqlite3_stmt *s;
+	char exists[600];
 	size_t i;
-	int rc, ret = STORE_OK;
+	int rc, ret;
 
 	for (i = 0; roles[i] != NULL; i++)
 		if (role != NULL && strcmp(role, roles[i]) == 0)
@@ -858,18 +854,12 @@ store_user_add(struct store *st, const char *login, const char *name,
 		return STORE_ERR;
 	}
 	pthread_mutex_lock(&st->lock);
-	if (st->readonly) {
-		ret = sql_readonly_err(st, "thêm người dùng — add a user", err,
-		    errlen);
+	if ((ret = sql_writable(st, "thêm người dùng — add a user", err,
+	    errlen)) != STORE_OK ||
+	    (ret = sql_prepare(st, "INSERT INTO users(login, name, role,"
+	    " unit_id, pwhash, created) VALUES (?1, ?2, ?3, ?4, ?5, ?6)", &s,
+	    "store_user_add", err, errlen)) != STORE_OK)
 		goto out;
-	}
-	rc = sqlite3_prepare_v2(st->db, "INSERT INTO users(login, name, role,"
-	    " unit_id, pwhash, created) VALUES (?1, ?2, ?3, ?4, ?5, ?6)", -1,
-	    &s, NULL);
-	if (rc != SQLITE_OK) {
-		ret = sql_dberr(st, rc, "store_user_add", err, errlen);
-		goto out;
-	}
 	sql_bind_text(s, 1, login);
 	sql_bind_text(s, 2, name);
 	sql_bind_text(s, 3, role);
@@ -879,17 +869,10 @@ store_user_add(struct store *st, const char *login, const char *name,
 	sqlite3_bind_int64(s, 6, now);
 	rc = sqlite3_step(s);
 	sqlite3_finalize(s);
-	if (rc == SQLITE_CONSTRAINT_UNIQUE) {
-		sql_seterr(err, errlen, "người dùng \"%s\" đã có — user \"%s\" "
-		    "already exists", login, login);
-		ret = STORE_EEXISTS;
-	} else if (rc == SQLITE_CONSTRAINT_FOREIGNKEY) {
-		sql_seterr(err, errlen,
-		    "không có đơn vị số %" PRId64 " — no unit "
-		    "with id %" PRId64, unit_id, unit_id);
-		ret = STORE_ENOTFOUND;
-	} else if (rc != SQLITE_DONE)
-		ret = sql_dberr(st, rc, "store_user_add", err, errlen);
+	snprintf(exists, sizeof(exists), "người dùng \"%s\" đã có — user "
+	    "\"%s\" already exists", login, login);
+	ret = insert_result(st, rc, unit_id, exists, "store_user_add", err,
+	    errlen);
 out:
 	pthread_mutex_unlock(&st->lock);
 	return ret;
@@ -903,9 +886,8 @@ count1(struct store *st, const char *sql, int64_t *n, const char *what,
 	sqlite3_stmt *s;
 	int rc;
 
-	rc = sqlite3_prepare_v2(st->db, sql, -1, &s, NULL);
-	if (rc != SQLITE_OK)
-		return sql_dberr(st, rc, what, err, errlen);
+	if ((rc = sql_prepare(st, sql, &s, what, err, errlen)) != STORE_OK)
+		return rc;
 	rc = sqlite3_step(s);
 	*n = rc == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
 	sqlite3_finalize(s);
@@ -934,7 +916,7 @@ store_token_add(struct store *st, const char *hash_hex, int64_t unit_id,
     int64_t *id, char *err, size_t errlen)
 {
 	sqlite3_stmt *s;
-	int rc, ret = STORE_OK;
+	int rc, ret;
 
 	if (!hex64_valid(hash_hex)) {
 		sql_seterr(err, errlen,
@@ -954,19 +936,12 @@ store_token_add(struct store *st, const char *hash_hex, int64_t unit_id,
 		return STORE_ERR;
 	}
 	pthread_mutex_lock(&st->lock);
-	if (st->readonly) {
-		ret = sql_readonly_err(st,
-		    "tạo mã đăng ký — create a token", err,
-		    errlen);
+	if ((ret = sql_writable(st, "tạo mã đăng ký — create a token", err,
+	    errlen)) != STORE_OK ||
+	    (ret = sql_prepare(st, "INSERT INTO tokens(hash, unit_id, created,"
+	    " expires, uses_max, note) VALUES (?1, ?2, ?3, ?4, ?5, ?6)", &s,
+	    "store_token_add", err, errlen)) != STORE_OK)
 		goto out;
-	}
-	rc = sqlite3_prepare_v2(st->db, "INSERT INTO tokens(hash, unit_id,"
-	    " created, expires, uses_max, note) VALUES (?1, ?2, ?3, ?4, ?5,"
-	    " ?6)", -1, &s, NULL);
-	if (rc != SQLITE_OK) {
-		ret = sql_dberr(st, rc, "store_token_add", err, errlen);
-		goto out;
-	}
 	sql_bind_text(s, 1, hash_hex);
 	sqlite3_bind_int64(s, 2, unit_id);
 	sqlite3_bind_int64(s, 3, now);
@@ -975,21 +950,10 @@ store_token_add(struct store *st, const char *hash_hex, int64_t unit_id,
 	sql_bind_text(s, 6, note ? note : "");
 	rc = sqlite3_step(s);
 	sqlite3_finalize(s);
-	if (rc == SQLITE_DONE) {
-		if (id != NULL)
-			*id = sqlite3_last_insert_rowid(st->db);
-	} else if (rc == SQLITE_CONSTRAINT_UNIQUE) {
-		sql_seterr(err, errlen,
-		    "mã đăng ký này đã có — this token already "
-		    "exists");
-		ret = STORE_EEXISTS;
-	} else if (rc == SQLITE_CONSTRAINT_FOREIGNKEY) {
-		sql_seterr(err, errlen,
-		    "không có đơn vị số %" PRId64 " — no unit "
-		    "with id %" PRId64, unit_id, unit_id);
-		ret = STORE_ENOTFOUND;
-	} else
-		ret = sql_dberr(st, rc, "store_token_add", err, errlen);
+	ret = insert_result(st, rc, unit_id, "mã đăng ký này đã có — this "
+	    "token already exists", "store_token_add", err, errlen);
+	if (ret == STORE_OK && id != NULL)
+		*id = sqlite3_last_insert_rowid(st->db);
 out:
 	pthread_mutex_unlock(&st->lock);
 	return ret;
@@ -999,27 +963,17 @@ int
 store_token_revoke(struct store *st, int64_t id, char *err, size_t errlen)
 {
 	sqlite3_stmt *s;
-	int rc, ret = STORE_OK;
+	int ret;
 
 	pthread_mutex_lock(&st->lock);
-	if (st->readonly) {
-		ret = sql_readonly_err(st,
-		    "thu hồi mã đăng ký — revoke a token",
-		    err, errlen);
+	if ((ret = sql_writable(st, "thu hồi mã đăng ký — revoke a token", err,
+	    errlen)) != STORE_OK ||
+	    (ret = sql_prepare(st, "UPDATE tokens SET revoked = 1 WHERE id = ?1",
+	    &s, "store_token_revoke", err, errlen)) != STORE_OK)
 		goto out;
-	}
-	rc = sqlite3_prepare_v2(st->db, "UPDATE tokens SET revoked = 1"
-	    " WHERE id = ?1", -1, &s, NULL);
-	if (rc != SQLITE_OK) {
-		ret = sql_dberr(st, rc, "store_token_revoke", err, errlen);
-		goto out;
-	}
 	sqlite3_bind_int64(s, 1, id);
-	rc = sqlite3_step(s);
-	sqlite3_finalize(s);
-	if (rc != SQLITE_DONE)
-		ret = sql_dberr(st, rc, "store_token_revoke", err, errlen);
-	else if (sqlite3_changes(st->db) == 0) {
+	if ((ret = sql_once(st, s, "store_token_revoke", err, errlen)) ==
+	    STORE_OK && sqlite3_changes(st->db) == 0) {
 		sql_seterr(err, errlen,
 		    "không có mã đăng ký số %" PRId64 " — no "
 		    "token with id %" PRId64, id, id);
@@ -1037,17 +991,14 @@ store_token_list(struct store *st,
 {
 	struct store_token t;
 	sqlite3_stmt *s;
-	int rc, ret = STORE_OK;
+	int rc, ret;
 
 	pthread_mutex_lock(&st->lock);
-	rc = sqlite3_prepare_v2(st->db, "SELECT t.id, t.unit_id, u.name,"
-	    " t.created, t.expires, t.uses_max, t.uses, t.revoked, t.note"
-	    " FROM tokens t JOIN units u ON u.id = t.unit_id ORDER BY t.id",
-	    -1, &s, NULL);
-	if (rc != SQLITE_OK) {
-		ret = sql_dberr(st, rc, "store_token_list", err, errlen);
+	if ((ret = sql_prepare(st, "SELECT t.id, t.unit_id, u.name, t.created,"
+	    " t.expires, t.uses_max, t.uses, t.revoked, t.note FROM tokens t"
+	    " JOIN units u ON u.id = t.unit_id ORDER BY t.id", &s,
+	    "store_token_list", err, errlen)) != STORE_OK)
 		goto out;
-	}
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		memset(&t, 0, sizeof(t));
 		t.id = sqlite3_column_int64(s, 0);
@@ -1062,9 +1013,7 @@ store_token_list(struct store *st,
 		if ((ret = cb(&t, arg)) != 0)
 			break;
 	}
-	if (ret == 0 && rc != SQLITE_DONE)
-		ret = sql_dberr(st, rc, "store_token_list", err, errlen);
-	sqlite3_finalize(s);
+	ret = sql_finish(st, s, rc, ret, "store_token_list", err, errlen);
 out:
 	pthread_mutex_unlock(&st->lock);
 	return ret;
@@ -1096,6 +1045,22 @@ agent_row(sqlite3_stmt *s, struct store_agent *a)
 	sql_copy(a->version, sizeof(a->version), sqlite3_column_text(s, 9));
 }
 
+/* Sets an agent's revoked_at (inside a transaction). */
+static int
+agent_set_revoked(struct store *st, const char *id, int64_t now,
+    const char *what, char *err, size_t errlen)
+{
+	sqlite3_stmt *s;
+	int ret;
+
+	if ((ret = sql_prepare(st, "UPDATE agents SET revoked_at = ?2"
+	    " WHERE id = ?1", &s, what, err, errlen)) != STORE_OK)
+		return ret;
+	sql_bind_text(s, 1, id);
+	sqlite3_bind_int64(s, 2, now);
+	return sql_once(st, s, what, err, errlen);
+}
+
 /* Inside store_enrol's transaction: the token, checked and used once. */
 static int
 enrol_token(struct store *st, const char *hash, int64_t now,
@@ -1106,12 +1071,11 @@ enrol_token(struct store *st, const char *hash, int64_t now,
 	int64_t expires;
 	int rc, uses, uses_max, revoked;
 
-	rc = sqlite3_prepare_v2(st->db, "SELECT t.id, t.unit_id, u.name,"
-	    " t.expires, t.uses_max, t.uses, t.revoked FROM tokens t"
-	    " JOIN units u ON u.id = t.unit_id WHERE t.hash = ?1", -1, &s,
-	    NULL);
-	if (rc != SQLITE_OK)
-		return sql_dberr(st, rc, "store_enrol", err, errlen);
+	if ((rc = sql_prepare(st, "SELECT t.id, t.unit_id, u.name, t.expires,"
+	    " t.uses_max, t.uses, t.revoked FROM tokens t"
+	    " JOIN units u ON u.id = t.unit_id WHERE t.hash = ?1", &s,
+	    "store_enrol", err, errlen)) != STORE_OK)
+		return rc;
 	sql_bind_text(s, 1, hash);
 	if ((rc = sqlite3_step(s)) != SQLITE_ROW) {
 		sqlite3_finalize(s);
@@ -1150,15 +1114,11 @@ enrol_token(struct store *st, const char *hash, int64_t now,
 		    "left (%d)", *token_id, uses_max, *token_id, uses_max);
 		return STORE_EUSEDUP;
 	}
-	rc = sqlite3_prepare_v2(st->db, "UPDATE tokens SET uses = uses + 1"
-	    " WHERE id = ?1", -1, &s, NULL);
-	if (rc != SQLITE_OK)
-		return sql_dberr(st, rc, "store_enrol", err, errlen);
+	if ((rc = sql_prepare(st, "UPDATE tokens SET uses = uses + 1"
+	    " WHERE id = ?1", &s, "store_enrol", err, errlen)) != STORE_OK)
+		return rc;
 	sqlite3_bind_int64(s, 1, *token_id);
-	rc = sqlite3_step(s);
-	sqlite3_finalize(s);
-	return rc == SQLITE_DONE ? STORE_OK :
-	    sql_dberr(st, rc, "store_enrol", err, errlen);
+	return sql_once(st, s, "store_enrol", err, errlen);
 }
 
 /* Inside store_enrol's transaction: revokes the agents that spoke for the
@@ -1167,31 +1127,21 @@ static int
 enrol_replace(struct store *st, const struct store_agent *a, int64_t now,
     char *err, size_t errlen)
 {
-	sqlite3_stmt *s, *u = NULL;
-	int rc, ret = STORE_OK;
+	sqlite3_stmt *s;
+	int rc, ret;
 
-	rc = sqlite3_prepare_v2(st->db, "SELECT id FROM agents WHERE"
-	    " host_id = ?1 AND revoked_at = 0", -1, &s, NULL);
-	if (rc != SQLITE_OK)
-		return sql_dberr(st, rc, "store_enrol", err, errlen);
-	rc = sqlite3_prepare_v2(st->db, "UPDATE agents SET revoked_at = ?2"
-	    " WHERE id = ?1", -1, &u, NULL);
-	if (rc != SQLITE_OK) {
-		sqlite3_finalize(s);
-		return sql_dberr(st, rc, "store_enrol", err, errlen);
-	}
+	if ((ret = sql_prepare(st, "SELECT id FROM agents WHERE host_id = ?1"
+	    " AND revoked_at = 0", &s, "store_enrol", err, errlen)) !=
+	    STORE_OK)
+		return ret;
 	sql_bind_text(s, 1, a->host_id);
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		char old[sizeof(a->id)];
 
 		sql_copy(old, sizeof(old), sqlite3_column_text(s, 0));
-		sql_bind_text(u, 1, old);
-		sqlite3_bind_int64(u, 2, now);
-		if ((rc = sql_run(u)) != SQLITE_OK) {
-			ret = sql_dberr(st, rc, "store_enrol", err, errlen);
-			break;
-		}
-		if ((ret = sql_event_json(st, now, "agent.revoked", old,
+		if ((ret = agent_set_revoked(st, old, now, "store_enrol", err,
+		    errlen)) != STORE_OK ||
+		    (ret = sql_event_json(st, now, "agent.revoked", old,
 		    a->host_id, json_pack("{s:s, s:s}", "by", "enrol",
 		    "replaced_by", a->id), err, errlen)) != STORE_OK)
 			break;
@@ -1199,7 +1149,6 @@ enrol_replace(struct store *st, const struct store_agent *a, int64_t now,
 	if (ret == STORE_OK && rc != SQLITE_DONE)
 		ret = sql_dberr(st, rc, "store_enrol", err, errlen);
 	sqlite3_finalize(s);
-	sqlite3_finalize(u);
 	return ret;
 }
 
@@ -1210,10 +1159,9 @@ enrol_agent(struct store *st, struct store_agent *a, int64_t token_id,
 	sqlite3_stmt *s;
 	int rc;
 
-	rc = sqlite3_prepare_v2(st->db, "SELECT 1 FROM agents WHERE id = ?1",
-	    -1, &s, NULL);
-	if (rc != SQLITE_OK)
-		return sql_dberr(st, rc, "store_enrol", err, errlen);
+	if ((rc = sql_prepare(st, "SELECT 1 FROM agents WHERE id = ?1", &s,
+	    "store_enrol", err, errlen)) != STORE_OK)
+		return rc;
 	sql_bind_text(s, 1, a->id);
 	rc = sqlite3_step(s);
 	sqlite3_finalize(s);
@@ -1229,29 +1177,26 @@ enrol_agent(struct store *st, struct store_agent *a, int64_t token_id,
 		return rc;
 
 	/* the host: created, or taken over by the new agent and its unit */
-	rc = sqlite3_prepare_v2(st->db, "INSERT INTO hosts(id, hostname,"
-	    " unit_id, agent_id, first_seen, last_seen)"
+	if ((rc = sql_prepare(st, "INSERT INTO hosts(id, hostname, unit_id,"
+	    " agent_id, first_seen, last_seen)"
 	    " VALUES (?1, ?2, ?3, ?4, ?5, ?5) ON CONFLICT(id) DO UPDATE SET"
 	    " hostname = excluded.hostname, unit_id = excluded.unit_id,"
 	    " agent_id = excluded.agent_id, last_seen = excluded.last_seen",
-	    -1, &s, NULL);
-	if (rc != SQLITE_OK)
-		return sql_dberr(st, rc, "store_enrol", err, errlen);
+	    &s, "store_enrol", err, errlen)) != STORE_OK)
+		return rc;
 	sql_bind_text(s, 1, a->host_id);
 	sql_bind_text(s, 2, a->hostname);
 	sqlite3_bind_int64(s, 3, a->unit_id);
 	sql_bind_text(s, 4, a->id);
 	sqlite3_bind_int64(s, 5, now);
-	rc = sqlite3_step(s);
-	sqlite3_finalize(s);
-	if (rc != SQLITE_DONE)
-		return sql_dberr(st, rc, "store_enrol", err, errlen);
+	if ((rc = sql_once(st, s, "store_enrol", err, errlen)) != STORE_OK)
+		return rc;
 
-	rc = sqlite3_prepare_v2(st->db, "INSERT INTO agents(id, host_id,"
-	    " unit_id, token_id, cert_serial, enrolled, version)"
-	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)", -1, &s, NULL);
-	if (rc != SQLITE_OK)
-		return sql_dberr(st, rc, "store_enrol", err, errlen);
+	if ((rc = sql_prepare(st, "INSERT INTO agents(id, host_id, unit_id,"
+	    " token_id, cert_serial, enrolled, version)"
+	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)", &s, "store_enrol", err,
+	    errlen)) != STORE_OK)
+		return rc;
 	sql_bind_text(s, 1, a->id);
 	sql_bind_text(s, 2, a->host_id);
 	sqlite3_bind_int64(s, 3, a->unit_id);
@@ -1259,10 +1204,8 @@ enrol_agent(struct store *st, struct store_agent *a, int64_t token_id,
 	sql_bind_text(s, 5, a->cert_serial);
 	sqlite3_bind_int64(s, 6, now);
 	sql_bind_text(s, 7, a->version);
-	rc = sqlite3_step(s);
-	sqlite3_finalize(s);
-	if (rc != SQLITE_DONE)
-		return sql_dberr(st, rc, "store_enrol", err, errlen);
+	if ((rc = sql_once(st, s, "store_enrol", err, errlen)) != STORE_OK)
+		return rc;
 	return sql_event_json(st, now, "agent.enrolled", a->id, a->host_id,
 	    json_pack("{s:I, s:s, s:s, s:s}", "token", (json_int_t)token_id,
 	    "unit", a->unit, "hostname", a->hostname, "cert_serial",
@@ -1295,13 +1238,9 @@ store_enrol(struct store *st, const char *token_hash_hex, int64_t now,
 		return STORE_ERR;
 	}
 	pthread_mutex_lock(&st->lock);
-	if (st->readonly) {
-		ret = sql_readonly_err(st,
-		    "đăng ký agent — enrol an agent", err,
-		    errlen);
-		goto out;
-	}
-	if ((ret = sql_tx_begin(st, "store_enrol", err, errlen)) != STORE_OK)
+	if ((ret = sql_writable(st, "đăng ký agent — enrol an agent", err,
+	    errlen)) != STORE_OK ||
+	    (ret = sql_tx_begin(st, "store_enrol", err, errlen)) != STORE_OK)
 		goto out;
 	if ((ret = enrol_token(st, token_hash_hex, now, &token_id,
 	    &a->unit_id, a->unit, sizeof(a->unit), err, errlen)) != STORE_OK ||
@@ -1317,32 +1256,38 @@ out:
 	return ret;
 }
 
+/* The agent id, its host and revoked_at, or ENOTFOUND with err. */
+static int
+agent_find(struct store *st, const char *id, struct store_agent *a,
+    const char *what, char *err, size_t errlen)
+{
+	sqlite3_stmt *s;
+	int rc;
+
+	if ((rc = sql_prepare(st, AGENT_SELECT " WHERE a.id = ?1", &s, what,
+	    err, errlen)) != STORE_OK)
+		return rc;
+	sql_bind_text(s, 1, id);
+	if ((rc = sqlite3_step(s)) == SQLITE_ROW)
+		agent_row(s, a);
+	sqlite3_finalize(s);
+	if (rc == SQLITE_ROW)
+		return STORE_OK;
+	if (rc != SQLITE_DONE)
+		return sql_dberr(st, rc, what, err, errlen);
+	sql_seterr(err, errlen, "không có agent %s — no agent %s",
+	    id ? id : "", id ? id : "");
+	return STORE_ENOTFOUND;
+}
+
 int
 store_agent_get(struct store *st, const char *id, struct store_agent *a,
     char *err, size_t errlen)
 {
-	sqlite3_stmt *s;
-	int rc, ret = STORE_OK;
+	int ret;
 
 	pthread_mutex_lock(&st->lock);
-	rc = sqlite3_prepare_v2(st->db, AGENT_SELECT " WHERE a.id = ?1", -1,
-	    &s, NULL);
-	if (rc != SQLITE_OK) {
-		ret = sql_dberr(st, rc, "store_agent_get", err, errlen);
-		goto out;
-	}
-	sql_bind_text(s, 1, id);
-	rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW)
-		agent_row(s, a);
-	else if (rc == SQLITE_DONE) {
-		sql_seterr(err, errlen, "không có agent %s — no agent %s",
-		    id ? id : "", id ? id : "");
-		ret = STORE_ENOTFOUND;
-	} else
-		ret = sql_dberr(st, rc, "store_agent_get", err, errlen);
-	sqlite3_finalize(s);
-out:
+	ret = agent_find(st, id, a, "store_agent_get", err, errlen);
 	pthread_mutex_unlock(&st->lock);
 	return ret;
 }
@@ -1351,67 +1296,28 @@ int
 store_agent_revoke(struct store *st, const char *id, int64_t now,
     const char *by, char *err, size_t errlen)
 {
-	sqlite3_stmt *s;
-	char host[81];
-	int64_t revoked_at = 0;
-	int rc, ret;
+	struct store_agent a;
+	int ret;
 
-	host[0] = '\0';
 	pthread_mutex_lock(&st->lock);
-	if (st->readonly) {
-		ret = sql_readonly_err(st,
-		    "thu hồi agent — revoke an agent", err,
-		    errlen);
-		goto out;
-	}
-	if ((ret = sql_tx_begin(st, "store_agent_revoke", err, errlen)) !=
+	if ((ret = sql_writable(st, "thu hồi agent — revoke an agent", err,
+	    errlen)) != STORE_OK ||
+	    (ret = sql_tx_begin(st, "store_agent_revoke", err, errlen)) !=
 	    STORE_OK)
 		goto out;
-	rc = sqlite3_prepare_v2(st->db, "SELECT host_id, revoked_at FROM"
-	    " agents WHERE id = ?1", -1, &s, NULL);
-	if (rc != SQLITE_OK) {
-		ret = sql_dberr(st, rc, "store_agent_revoke", err, errlen);
+	if ((ret = agent_find(st, id, &a, "store_agent_revoke", err,
+	    errlen)) != STORE_OK)
 		goto fail;
-	}
-	sql_bind_text(s, 1, id);
-	rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW) {
-		sql_copy(host, sizeof(host), sqlite3_column_text(s, 0));
-		revoked_at = sqlite3_column_int64(s, 1);
-	}
-	sqlite3_finalize(s);
-	if (rc == SQLITE_DONE) {
-		sql_seterr(err, errlen, "không có agent %s — no agent %s",
-		    id ? id : "", id ? id : "");
-		ret = STORE_ENOTFOUND;
-		goto fail;
-	}
-	if (rc != SQLITE_ROW) {
-		ret = sql_dberr(st, rc, "store_agent_revoke", err, errlen);
-		goto fail;
-	}
-	if (revoked_at != 0) {
+	if (a.revoked) {
 		sql_seterr(err, errlen,
 		    "agent %s đã bị thu hồi từ trước — agent %s "
 		    "was already revoked", id, id);
 		ret = STORE_EREVOKED;
 		goto fail;
 	}
-	rc = sqlite3_prepare_v2(st->db, "UPDATE agents SET revoked_at = ?2"
-	    " WHERE id = ?1", -1, &s, NULL);
-	if (rc != SQLITE_OK) {
-		ret = sql_dberr(st, rc, "store_agent_revoke", err, errlen);
-		goto fail;
-	}
-	sql_bind_text(s, 1, id);
-	sqlite3_bind_int64(s, 2, now);
-	rc = sqlite3_step(s);
-	sqlite3_finalize(s);
-	if (rc != SQLITE_DONE) {
-		ret = sql_dberr(st, rc, "store_agent_revoke", err, errlen);
-		goto fail;
-	}
-	if ((ret = sql_event_json(st, now, "agent.revoked", id, host,
+	if ((ret = agent_set_revoked(st, id, now, "store_agent_revoke", err,
+	    errlen)) != STORE_OK ||
+	    (ret = sql_event_json(st, now, "agent.revoked", id, a.host_id,
 	    json_pack("{s:s?}", "by", by), err, errlen)) != STORE_OK)
 		goto fail;
 	ret = sql_tx_commit(st, "store_agent_revoke", err, errlen);
@@ -1430,25 +1336,20 @@ store_agent_list(struct store *st,
 {
 	struct store_agent a;
 	sqlite3_stmt *s;
-	int rc, ret = STORE_OK;
+	int rc, ret;
 
 	pthread_mutex_lock(&st->lock);
-	rc = sqlite3_prepare_v2(st->db, AGENT_SELECT
-	    " ORDER BY u.name, h.hostname, a.enrolled, a.id", -1, &s, NULL);
-	if (rc != SQLITE_OK) {
-		ret = sql_dberr(st, rc, "store_agent_list", err, errlen);
+	if ((ret = sql_prepare(st, AGENT_SELECT
+	    " ORDER BY u.name, h.hostname, a.enrolled, a.id", &s,
+	    "store_agent_list", err, errlen)) != STORE_OK)
 		goto out;
-	}
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		agent_row(s, &a);
 		if ((ret = cb(&a, arg)) != 0)
 			break;
 	}
-	if (ret == 0 && rc != SQLITE_DONE)
-		ret = sql_dberr(st, rc, "store_agent_list", err, errlen);
-	sqlite3_finalize(s);
+	ret = sql_finish(st, s, rc, ret, "store_agent_list", err, errlen);
 out:
 	pthread_mutex_unlock(&st->lock);
 	return ret;
 }
-

@@ -902,13 +902,9 @@ store_batch(struct store *st, const struct store_agent *a,
 	c.errlen = errlen;
 
 	pthread_mutex_lock(&st->lock);
-	if (st->readonly) {
-		ret = sql_readonly_err(st,
-		    "lưu lô báo cáo — store a batch", err,
-		    errlen);
-		goto out;
-	}
-	if ((ret = sql_tx_begin(st, "store_batch", err, errlen)) != STORE_OK)
+	if ((ret = sql_writable(st, "lưu lô báo cáo — store a batch", err,
+	    errlen)) != STORE_OK ||
+	    (ret = sql_tx_begin(st, "store_batch", err, errlen)) != STORE_OK)
 		goto out;
 	if ((ret = batch_start(&c, &dup)) != STORE_OK)
 		goto fail;

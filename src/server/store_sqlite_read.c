@@ -26,10 +26,10 @@ store_hosts(struct store *st, const struct store_host_filter *f,
 	struct store_host h;
 	sqlite3_stmt *s;
 	char *unit = sql_nfc(f ? f->unit : NULL);
-	int rc, ret = STORE_OK;
+	int rc, ret;
 
 	pthread_mutex_lock(&st->lock);
-	rc = sqlite3_prepare_v2(st->db, "SELECT h.id, h.hostname, u.name,"
+	if ((ret = sql_prepare(st, "SELECT h.id, h.hostname, u.name,"
 	    " h.os_name, h.kernel, h.agent_id, a.version, h.level, h.score,"
 	    " h.pass, h.fail, h.na, h.error, h.open_critical, h.open_high,"
 	    " h.first_seen, h.last_seen, coalesce(a.revoked_at, 1)"
@@ -37,11 +37,9 @@ store_hosts(struct store *st, const struct store_host_filter *f,
 	    " LEFT JOIN agents a ON a.id = h.agent_id"
 	    " WHERE (?1 IS NULL OR u.name = ?1)"
 	    " AND (?2 IS NULL OR h.id = ?2 OR h.hostname = ?2)"
-	    " ORDER BY u.name, h.hostname, h.id", -1, &s, NULL);
-	if (rc != SQLITE_OK) {
-		ret = sql_dberr(st, rc, "store_hosts", err, errlen);
+	    " ORDER BY u.name, h.hostname, h.id", &s, "store_hosts", err,
+	    errlen)) != STORE_OK)
 		goto out;
-	}
 	sql_bind_text(s, 1, unit);
 	sql_bind_text(s, 2, f ? f->host : NULL);
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
@@ -67,9 +65,7 @@ store_hosts(struct store *st, const struct store_host_filter *f,
 		if ((ret = cb(&h, arg)) != 0)
 			break;
 	}
-	if (ret == 0 && rc != SQLITE_DONE)
-		ret = sql_dberr(st, rc, "store_hosts", err, errlen);
-	sqlite3_finalize(s);
+	ret = sql_finish(st, s, rc, ret, "store_hosts", err, errlen);
 out:
 	pthread_mutex_unlock(&st->lock);
 	free(unit);
@@ -85,7 +81,7 @@ store_findings(struct store *st, const struct store_finding_filter *f,
 	struct store_finding row;
 	sqlite3_stmt *s;
 	char sql[1536], *unit;
-	int rc, ret = STORE_OK;
+	int rc, ret;
 
 	if (f == NULL)
 		f = &none;
@@ -110,11 +106,9 @@ store_findings(struct store *st, const struct store_finding_filter *f,
 	    f->status ? " AND f.status = ?4" : "",
 	    !f->status && !f->include_resolved ? " AND f.resolved = 0" : "");
 	pthread_mutex_lock(&st->lock);
-	rc = sqlite3_prepare_v2(st->db, sql, -1, &s, NULL);
-	if (rc != SQLITE_OK) {
-		ret = sql_dberr(st, rc, "store_findings", err, errlen);
+	if ((ret = sql_prepare(st, sql, &s, "store_findings", err, errlen)) !=
+	    STORE_OK)
 		goto out;
-	}
 	if (unit)
 		sql_bind_text(s, 1, unit);
 	if (f->host)
@@ -144,9 +138,7 @@ store_findings(struct store *st, const struct store_finding_filter *f,
 		if ((ret = cb(&row, arg)) != 0)
 			break;
 	}
-	if (ret == 0 && rc != SQLITE_DONE)
-		ret = sql_dberr(st, rc, "store_findings", err, errlen);
-	sqlite3_finalize(s);
+	ret = sql_finish(st, s, rc, ret, "store_findings", err, errlen);
 out:
 	pthread_mutex_unlock(&st->lock);
 	free(unit);
@@ -225,12 +217,10 @@ store_host_facts(struct store *st, const char *host_id, char **json,
 	if ((ret = host_key(st, host_id, &hid, "store_host_facts", err,
 	    errlen)) != STORE_OK)
 		goto out;
-	rc = sqlite3_prepare_v2(st->db, "SELECT section, value FROM host_facts"
-	    " WHERE hid = ?1 ORDER BY section", -1, &s, NULL);
-	if (rc != SQLITE_OK) {
-		ret = sql_dberr(st, rc, "store_host_facts", err, errlen);
+	if ((ret = sql_prepare(st, "SELECT section, value FROM host_facts"
+	    " WHERE hid = ?1 ORDER BY section", &s, "store_host_facts", err,
+	    errlen)) != STORE_OK)
 		goto out;
-	}
 	sqlite3_bind_int64(s, 1, hid);
 	buf_add(&b, "{", 1);
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
@@ -280,15 +270,11 @@ store_fact_history(struct store *st, const char *host_id, int limit,
 
 	pthread_mutex_lock(&st->lock);
 	if ((ret = host_key(st, host_id, &hid, "store_fact_history", err,
-	    errlen)) != STORE_OK)
-		goto out;
-	rc = sqlite3_prepare_v2(st->db, "SELECT time, section, value FROM"
+	    errlen)) != STORE_OK ||
+	    (ret = sql_prepare(st, "SELECT time, section, value FROM"
 	    " fact_history WHERE hid = ?1 ORDER BY time DESC, id DESC"
-	    " LIMIT ?2", -1, &s, NULL);
-	if (rc != SQLITE_OK) {
-		ret = sql_dberr(st, rc, "store_fact_history", err, errlen);
+	    " LIMIT ?2", &s, "store_fact_history", err, errlen)) != STORE_OK)
 		goto out;
-	}
 	sqlite3_bind_int64(s, 1, hid);
 	sqlite3_bind_int(s, 2, limit > 0 ? limit : -1);
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
@@ -298,9 +284,7 @@ store_fact_history(struct store *st, const char *host_id, int limit,
 		if ((ret = cb(&ch, arg)) != 0)
 			break;
 	}
-	if (ret == 0 && rc != SQLITE_DONE)
-		ret = sql_dberr(st, rc, "store_fact_history", err, errlen);
-	sqlite3_finalize(s);
+	ret = sql_finish(st, s, rc, ret, "store_fact_history", err, errlen);
 out:
 	pthread_mutex_unlock(&st->lock);
 	return ret;
@@ -331,12 +315,9 @@ store_scores_snapshot(struct store *st, int64_t now, char *err,
 	int rc, ret;
 
 	pthread_mutex_lock(&st->lock);
-	if (st->readonly) {
-		ret = sql_readonly_err(st,
-		    "ghi điểm — write scores", err, errlen);
-		goto out;
-	}
-	if ((ret = sql_tx_begin(st, "store_scores_snapshot", err, errlen)) !=
+	if ((ret = sql_writable(st, "ghi điểm — write scores", err,
+	    errlen)) != STORE_OK ||
+	    (ret = sql_tx_begin(st, "store_scores_snapshot", err, errlen)) !=
 	    STORE_OK)
 		goto out;
 	while (*tail != '\0') {
@@ -374,7 +355,7 @@ store_scores(struct store *st, const char *scope, const char *name,
 	struct store_score sc;
 	sqlite3_stmt *s;
 	char *n = NULL;
-	int rc, ret = STORE_OK;
+	int rc, ret;
 
 	if (scope == NULL || (strcmp(scope, "host") && strcmp(scope, "unit") &&
 	    strcmp(scope, "ward"))) {
@@ -387,16 +368,13 @@ store_scores(struct store *st, const char *scope, const char *name,
 	if (name != NULL)
 		n = strcmp(scope, "unit") == 0 ? sql_nfc(name) : text_dup(name);
 	pthread_mutex_lock(&st->lock);
-	rc = sqlite3_prepare_v2(st->db, n != NULL ?
+	if ((ret = sql_prepare(st, n != NULL ?
 	    "SELECT scope, name, time, score, hosts FROM scores WHERE"
 	    " scope = ?1 AND name = ?2 AND time >= ?3 ORDER BY time, id" :
 	    "SELECT scope, name, time, score, hosts FROM scores WHERE"
-	    " scope = ?1 AND time >= ?3 ORDER BY name, time, id", -1, &s,
-	    NULL);
-	if (rc != SQLITE_OK) {
-		ret = sql_dberr(st, rc, "store_scores", err, errlen);
+	    " scope = ?1 AND time >= ?3 ORDER BY name, time, id", &s,
+	    "store_scores", err, errlen)) != STORE_OK)
 		goto out;
-	}
 	sql_bind_text(s, 1, scope);
 	if (n != NULL)
 		sql_bind_text(s, 2, n);
@@ -410,9 +388,7 @@ store_scores(struct store *st, const char *scope, const char *name,
 		if ((ret = cb(&sc, arg)) != 0)
 			break;
 	}
-	if (ret == 0 && rc != SQLITE_DONE)
-		ret = sql_dberr(st, rc, "store_scores", err, errlen);
-	sqlite3_finalize(s);
+	ret = sql_finish(st, s, rc, ret, "store_scores", err, errlen);
 out:
 	pthread_mutex_unlock(&st->lock);
 	free(n);
@@ -424,13 +400,13 @@ store_stats(struct store *st, struct store_stats *out, char *err,
     size_t errlen)
 {
 	sqlite3_stmt *s;
-	int rc, ret = STORE_OK;
+	int rc, ret;
 
 	memset(out, 0, sizeof(*out));
 	pthread_mutex_lock(&st->lock);
 	/* open findings are counted per host by store_batch, the growing
 	 * tables by triggers: nothing here scans millions of rows */
-	rc = sqlite3_prepare_v2(st->db, "SELECT"
+	if ((ret = sql_prepare(st, "SELECT"
 	    " (SELECT count(*) FROM units),"
 	    " (SELECT count(*) FROM hosts),"
 	    " (SELECT count(*) FROM agents),"
@@ -442,11 +418,9 @@ store_stats(struct store *st, struct store_stats *out, char *err,
 	    " (SELECT n FROM counters WHERE name = 'reports'),"
 	    " (SELECT n FROM counters WHERE name = 'events'),"
 	    " (SELECT page_count * page_size FROM pragma_page_count(),"
-	    "  pragma_page_size())", -1, &s, NULL);
-	if (rc != SQLITE_OK) {
-		ret = sql_dberr(st, rc, "store_stats", err, errlen);
+	    "  pragma_page_size())", &s, "store_stats", err, errlen)) !=
+	    STORE_OK)
 		goto out;
-	}
 	if ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		out->units = sqlite3_column_int64(s, 0);
 		out->hosts = sqlite3_column_int64(s, 1);

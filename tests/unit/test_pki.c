@@ -91,6 +91,22 @@ assert_purposes(gnutls_x509_crt_t crt, const char *const *want, size_t n)
 	assert_int_equal(found, n);
 }
 
+/* A certificate for an end entity (server or agent): not a CA, a
+ * signature key, and only the key purpose asked for. */
+static void
+assert_leaf(gnutls_x509_crt_t crt, const char *purpose)
+{
+	unsigned int critical, isca = 1, usage = 0;
+
+	assert_purposes(crt, &purpose, 1);
+	assert_int_equal(gnutls_x509_crt_get_basic_constraints(crt, &critical,
+	    &isca, NULL), 0);
+	assert_false(isca);
+	assert_int_equal(gnutls_x509_crt_get_key_usage(crt, &usage, &critical),
+	    0);
+	assert_int_equal(usage, GNUTLS_KEY_DIGITAL_SIGNATURE);
+}
+
 /* A request in PEM made with GnuTLS directly, so the test controls the key
  * and what the request asks for. */
 static char *
@@ -245,11 +261,10 @@ test_server_cert(void **state)
 {
 	static const char *const names[] = {"127.0.0.1", "::1", "localhost",
 	    "canhgac.thaihoa.gov.vn"};
-	static const char *const server[] = {GNUTLS_KP_TLS_WWW_SERVER};
 	struct ca ca, other;
 	char *key, *cert, err[512], cn[PKI_CN_MAX], buf[64], buf2[64];
 	gnutls_x509_crt_t crt, cacrt;
-	unsigned int critical, isca, usage;
+	unsigned int critical;
 	unsigned char v4[4] = {127, 0, 0, 1}, v6[16] = {0};
 	time_t not_after;
 	size_t len, len2;
@@ -277,13 +292,7 @@ test_server_cert(void **state)
 	v6[15] = 1;
 	assert_true(gnutls_x509_crt_check_ip(crt, v4, 4, 0));
 	assert_true(gnutls_x509_crt_check_ip(crt, v6, 16, 0));
-	assert_purposes(crt, server, 1);
-	assert_int_equal(gnutls_x509_crt_get_basic_constraints(crt, &critical,
-	    &isca, NULL), 0);
-	assert_false(isca);
-	assert_int_equal(gnutls_x509_crt_get_key_usage(crt, &usage, &critical),
-	    0);
-	assert_int_equal(usage, GNUTLS_KEY_DIGITAL_SIGNATURE);
+	assert_leaf(crt, GNUTLS_KP_TLS_WWW_SERVER);
 	/* The authority key id is the CA's subject key id. */
 	len = sizeof(buf);
 	assert_int_equal(gnutls_x509_crt_get_authority_key_id(crt, buf, &len,
@@ -352,12 +361,11 @@ test_server_cert(void **state)
 static void
 test_client(void **state)
 {
-	static const char *const client[] = {GNUTLS_KP_TLS_WWW_CLIENT};
 	struct ca ca;
 	char *key, *csr, *cert, *cert2, err[512], serial[33], serial2[33];
 	char cn[PKI_CN_MAX], info_serial[65];
 	gnutls_x509_crt_t crt;
-	unsigned int critical, isca, usage;
+	unsigned int critical;
 	char san[256];
 	size_t len;
 	time_t not_after, from;
@@ -380,13 +388,7 @@ test_client(void **state)
 	assert_string_equal(info_serial, serial);
 
 	crt = crt_load(cert);
-	assert_purposes(crt, client, 1);
-	assert_int_equal(gnutls_x509_crt_get_basic_constraints(crt, &critical,
-	    &isca, NULL), 0);
-	assert_false(isca);
-	assert_int_equal(gnutls_x509_crt_get_key_usage(crt, &usage, &critical),
-	    0);
-	assert_int_equal(usage, GNUTLS_KEY_DIGITAL_SIGNATURE);
+	assert_leaf(crt, GNUTLS_KP_TLS_WWW_CLIENT);
 	from = gnutls_x509_crt_get_activation_time(crt);
 	assert_int_equal(not_after - from, 365L * 86400 + 300);
 	gnutls_x509_crt_deinit(crt);
@@ -419,13 +421,7 @@ test_client(void **state)
 	assert_int_equal(pki_issue_client(ca.key, ca.cert, csr, AGENT_ID, 30,
 	    &cert, serial, err, sizeof(err)), 0);
 	crt = crt_load(cert);
-	assert_purposes(crt, client, 1);
-	assert_int_equal(gnutls_x509_crt_get_basic_constraints(crt, &critical,
-	    &isca, NULL), 0);
-	assert_false(isca);
-	assert_int_equal(gnutls_x509_crt_get_key_usage(crt, &usage, &critical),
-	    0);
-	assert_int_equal(usage, GNUTLS_KEY_DIGITAL_SIGNATURE);
+	assert_leaf(crt, GNUTLS_KP_TLS_WWW_CLIENT);
 	len = sizeof(san);
 	assert_int_equal(gnutls_x509_crt_get_subject_alt_name(crt, 0, san,
 	    &len, &critical), GNUTLS_E_REQUESTED_DATA_NOT_AVAILABLE);

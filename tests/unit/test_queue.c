@@ -114,6 +114,37 @@ member_id(json_t *batch, size_t i)
 	    json_object_get(batch, "reports"), i), "report_id"));
 }
 
+static struct queue_stats
+stats(struct queue *q)
+{
+	struct queue_stats s;
+	char err[1024] = "";
+
+	if (queue_stats(q, &s, err, sizeof(err)) != 0)
+		fail_msg("queue_stats: %s", err);
+	return s;
+}
+
+/* The counters as expected (-1: not looked at); the stats for more. */
+static struct queue_stats
+expect(struct queue *q, int64_t reports, int64_t dropped, int64_t stripped,
+    int64_t refused)
+{
+	struct queue_stats s = stats(q);
+
+	if ((reports >= 0 && s.reports != reports) ||
+	    (dropped >= 0 && s.dropped_snapshots != dropped) ||
+	    (stripped >= 0 && s.stripped != stripped) ||
+	    (refused >= 0 && s.refused != refused))
+		fail_msg("queue: %lld reports, %lld dropped, %lld stripped, "
+		    "%lld refused; expected %lld, %lld, %lld, %lld",
+		    (long long)s.reports, (long long)s.dropped_snapshots,
+		    (long long)s.stripped, (long long)s.refused,
+		    (long long)reports, (long long)dropped,
+		    (long long)stripped, (long long)refused);
+	return s;
+}
+
 static struct queue *
 open_q(struct fix *f, const struct queue_limits *lim)
 {
@@ -164,7 +195,7 @@ test_put_next_ack(void **state)
 	json_decref(j);
 	assert_int_equal(queue_ack(q, b.id, err, sizeof(err)), 0);
 	queue_batch_free(&b);
-	assert_int_equal(queue_stats(q, &s, err, sizeof(err)), 0);
+	s = stats(q);
 	assert_int_equal(s.reports, 0);
 	assert_int_equal(s.bytes, 0);
 	assert_int_equal(s.oldest, 0);
@@ -243,12 +274,12 @@ test_ack_only_that_batch(void **state)
 	assert_int_equal(queue_ack(q, "00000000-0000-4000-8000-000000000000",
 	    err, sizeof(err)), 0);
 	assert_int_equal(queue_ack(q, "x' OR 1=1 --", err, sizeof(err)), 0);
-	assert_int_equal(queue_stats(q, &s, err, sizeof(err)), 0);
+	s = stats(q);
 	assert_int_equal(s.reports, 3);
 	assert_int_equal(queue_ack(q, b.id, err, sizeof(err)), 0);
 	/* acknowledged twice (the answer was lost and came again) */
 	assert_int_equal(queue_ack(q, b.id, err, sizeof(err)), 0);
-	assert_int_equal(queue_stats(q, &s, err, sizeof(err)), 0);
+	s = stats(q);
 	assert_int_equal(s.reports, 1);
 	queue_batch_free(&b);
 	assert_int_equal(queue_next_batch(q, "0.1.0", &b, err, sizeof(err)),
@@ -322,35 +353,22 @@ test_drop_policy(void **state)
 	put(q, "report-B", 10000, D1, 0);
 	put(q, "report-C", 10000, D1, 0);
 	put(q, "report-D", 10000, D2, 0);
-	assert_int_equal(queue_stats(q, &s, err, sizeof(err)), 0);
-	assert_int_equal(s.reports, 4);
-	assert_int_equal(s.dropped_snapshots, 0);
+	s = expect(q, 4, 0, -1, -1);
 	assert_true(s.bytes <= lim.max_bytes);
 
 	put(q, "report-E", 10000, D3, 0);
-	assert_int_equal(queue_stats(q, &s, err, sizeof(err)), 0);
-	assert_int_equal(s.dropped_snapshots, 1);
-	assert_int_equal(s.stripped, 0);
-	assert_int_equal(s.reports, 4);
+	expect(q, 4, 1, 0, -1);
 
 	put(q, "report-F", 10000, D3, 0);	/* no change after E */
-	assert_int_equal(queue_stats(q, &s, err, sizeof(err)), 0);
-	assert_int_equal(s.dropped_snapshots, 2);
-	assert_int_equal(s.stripped, 0);
+	expect(q, -1, 2, 0, -1);
 
 	put(q, "report-G", 10000, D4, 0);
-	assert_int_equal(queue_stats(q, &s, err, sizeof(err)), 0);
-	assert_int_equal(s.dropped_snapshots, 3);
-	assert_int_equal(s.stripped, 0);
+	s = expect(q, -1, 3, 0, -1);
 	assert_true(s.bytes <= lim.max_bytes);
 
 	put(q, "report-H", 10000, D4, 0);
-	assert_int_equal(queue_stats(q, &s, err, sizeof(err)), 0);
-	assert_int_equal(s.dropped_snapshots, 3);
-	assert_int_equal(s.stripped, 1);
-	assert_int_equal(s.refused, 0);
+	s = expect(q, 5, 3, 1, 0);
 	assert_true(s.bytes <= lim.max_bytes);
-	assert_int_equal(s.reports, 5);
 
 	all = drain(q);
 	assert_int_equal(json_array_size(all), 5);
@@ -405,23 +423,16 @@ test_drop_refuse(void **state)
 	struct queue_limits lim = QUEUE_LIMITS_DEFAULT;
 	struct queue *q;
 	struct queue_stats s;
-	char err[1024];
 	json_t *all;
 
 	lim.max_bytes = 8000;
 	q = open_q(f, &lim);
 	put(q, "report-A", 10000, D1, 0);
 	put(q, "report-B", 16400, D1, QUEUE_EFULL);
-	assert_int_equal(queue_stats(q, &s, err, sizeof(err)), 0);
-	assert_int_equal(s.refused, 1);
-	assert_int_equal(s.stripped, 0);
-	assert_int_equal(s.reports, 1);
+	s = expect(q, 1, -1, 0, 1);
 	assert_true(s.bytes <= lim.max_bytes);
 	put(q, "report-C", 16400, D2, 0);
-	assert_int_equal(queue_stats(q, &s, err, sizeof(err)), 0);
-	assert_int_equal(s.refused, 1);
-	assert_int_equal(s.stripped, 1);
-	assert_int_equal(s.reports, 2);
+	s = expect(q, 2, -1, 1, 1);
 	assert_true(s.bytes > lim.max_bytes);
 	/* the refused report did not become "the last": no change after C */
 	put(q, "report-D", 16400, D2, QUEUE_EFULL);
@@ -478,7 +489,7 @@ test_stats(void **state)
 	assert_int_equal(queue_put(q, "report-0002", r, strlen(r), D1, 7000,
 	    err, sizeof(err)), 0);
 	free(r);
-	assert_int_equal(queue_stats(q, &s, err, sizeof(err)), 0);
+	s = stats(q);
 	assert_int_equal(s.reports, 2);
 	assert_true(s.bytes > 0);
 	assert_int_equal(s.oldest, 5000);
@@ -486,7 +497,7 @@ test_stats(void **state)
 	queue_close(q);
 	/* the counters and the reports survive a reopen */
 	q = open_q(f, NULL);
-	assert_int_equal(queue_stats(q, &s, err, sizeof(err)), 0);
+	s = stats(q);
 	assert_int_equal(s.reports, 2);
 	queue_close(q);
 }
@@ -585,7 +596,7 @@ test_limits(void **state)
 	/* the same report twice */
 	put(q, "report-0003", 10, D1, 0);
 	put(q, "report-0003", 10, D1, -1);
-	assert_int_equal(queue_stats(q, &s, err, sizeof(err)), 0);
+	s = stats(q);
 	assert_int_equal(s.reports, 1);
 	/* batches bounded by bytes: 20 KB reports, 64 KB a batch */
 	for (n = 0; n < 6; n++) {
@@ -627,6 +638,27 @@ test_batch_count(void **state)
 	queue_close(q);
 }
 
+/* A queue path that is a symbolic link (planted by someone who may write
+ * the agent's directory) is refused, and its target left alone. */
+static void
+test_open_symlink(void **state)
+{
+	struct fix *f = *state;
+	struct queue *q = NULL;
+	char err[1024] = "", *target;
+	struct stat st;
+
+	target = text_printf("%s/target", f->dir);
+	assert_int_equal(symlink(target, f->path), 0);
+	assert_int_equal(queue_open(f->path, NULL, &q, err, sizeof(err)), -1);
+	assert_null(q);
+	assert_non_null(strstr(err, f->path));
+	assert_non_null(strstr(err, "cannot open the queue"));
+	assert_non_null(strstr(err, "không mở được hàng đợi"));
+	assert_int_equal(lstat(target, &st), -1);
+	free(target);
+}
+
 /* An unwritable place gives an error naming the file. */
 static void
 test_open_error(void **state)
@@ -643,31 +675,26 @@ test_open_error(void **state)
 	free(p);
 }
 
+/* Each test in a fresh directory. */
+#define TEST(t) cmocka_unit_test_setup_teardown(t, setup, teardown)
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_put_next_ack, setup,
-		    teardown),
-		cmocka_unit_test_setup_teardown(test_same_batch_after_reopen,
-		    setup, teardown),
-		cmocka_unit_test_setup_teardown(test_ack_only_that_batch,
-		    setup, teardown),
-		cmocka_unit_test_setup_teardown(test_drop_policy, setup,
-		    teardown),
-		cmocka_unit_test_setup_teardown(test_drop_refuse, setup,
-		    teardown),
-		cmocka_unit_test_setup_teardown(test_drop_spares_batch, setup,
-		    teardown),
-		cmocka_unit_test_setup_teardown(test_stats, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_corrupt, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_corrupt_pages, setup,
-		    teardown),
-		cmocka_unit_test_setup_teardown(test_limits, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_batch_count, setup,
-		    teardown),
-		cmocka_unit_test_setup_teardown(test_open_error, setup,
-		    teardown),
+		TEST(test_put_next_ack),
+		TEST(test_same_batch_after_reopen),
+		TEST(test_ack_only_that_batch),
+		TEST(test_drop_policy),
+		TEST(test_drop_refuse),
+		TEST(test_drop_spares_batch),
+		TEST(test_stats),
+		TEST(test_corrupt),
+		TEST(test_corrupt_pages),
+		TEST(test_limits),
+		TEST(test_batch_count),
+		TEST(test_open_error),
+		TEST(test_open_symlink),
 	};
 
 	if (sodium_init() < 0)

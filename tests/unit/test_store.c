@@ -205,7 +205,10 @@ put(struct fx *fx, const struct store_agent *a, const char *batch_id,
 	return store_batch(fx->st, a, &b, now, r, fx->err, sizeof(fx->err));
 }
 
-/* Reading back. */
+/* Reading back: rows copied out of the callbacks. */
+
+#define COPY(dst, src) \
+	snprintf((dst), sizeof(dst), "%s", (src) != NULL ? (src) : "(null)")
 
 struct frow {
 	char check[80], status[16], severity[16], evidence[256];
@@ -227,14 +230,12 @@ frow_cb(const struct store_finding *f, void *arg)
 	if (s->n >= 32)
 		return 1;
 	r = &s->rows[s->n++];
-	snprintf(r->check, sizeof(r->check), "%s", f->check);
-	snprintf(r->status, sizeof(r->status), "%s", f->status);
-	snprintf(r->severity, sizeof(r->severity), "%s", f->severity);
-	snprintf(r->evidence, sizeof(r->evidence), "%s",
-	    f->evidence ? f->evidence : "(null)");
-	snprintf(r->hostname, sizeof(r->hostname), "%s", f->hostname);
-	snprintf(r->title_en, sizeof(r->title_en), "%s",
-	    f->title_en ? f->title_en : "(null)");
+	COPY(r->check, f->check);
+	COPY(r->status, f->status);
+	COPY(r->severity, f->severity);
+	COPY(r->evidence, f->evidence);
+	COPY(r->hostname, f->hostname);
+	COPY(r->title_en, f->title_en);
 	r->first_seen = f->first_seen;
 	r->last_seen = f->last_seen;
 	r->resolved = f->resolved;
@@ -288,9 +289,9 @@ hrow_cb(const struct store_host *h, void *arg)
 	if (s->n >= 16)
 		return 1;
 	r = &s->rows[s->n++];
-	snprintf(r->id, sizeof(r->id), "%s", h->id);
-	snprintf(r->hostname, sizeof(r->hostname), "%s", h->hostname);
-	snprintf(r->unit, sizeof(r->unit), "%s", h->unit);
+	COPY(r->id, h->id);
+	COPY(r->hostname, h->hostname);
+	COPY(r->unit, h->unit);
 	r->score = h->score;
 	r->fail = h->fail;
 	r->open_critical = h->open_critical;
@@ -374,6 +375,18 @@ test_migrate(void **state)
 	assert_int_not_equal(store_open(path, 0, &again, fx->err,
 	    sizeof(fx->err)), STORE_OK);
 	assert_null(again);
+	assert_int_equal(access(path, F_OK), -1);
+	/* a link planted where the store is to be made: refused, and
+	 * nothing made where it points */
+	snprintf(path, sizeof(path), "%s/link.db", fx->dir);
+	assert_int_equal(symlink("absent.db", path), 0);
+	assert_int_not_equal(store_open(path, STORE_CREATE, &again, fx->err,
+	    sizeof(fx->err)), STORE_OK);
+	assert_null(again);
+	assert_non_null(strstr(fx->err, path));
+	assert_non_null(strstr(fx->err, " — "));
+	unlink(path);
+	snprintf(path, sizeof(path), "%s/absent.db", fx->dir);
 	assert_int_equal(access(path, F_OK), -1);
 	/* an empty file read-only: not initialised */
 	assert_non_null(f = fopen(path, "w"));
@@ -780,8 +793,8 @@ hist_cb(const struct store_fact_change *c, void *arg)
 	struct hist *h = arg;
 
 	if (h->n < 8) {
-		snprintf(h->section[h->n], 32, "%s", c->section);
-		snprintf(h->value[h->n], 128, "%s", c->value);
+		COPY(h->section[h->n], c->section);
+		COPY(h->value[h->n], c->value);
 	}
 	h->n++;
 	return 0;
@@ -968,8 +981,8 @@ ev_cb(const struct store_event_row *e, void *arg)
 	struct evs *v = arg;
 
 	if (v->n < 16) {
-		snprintf(v->kinds[v->n], 32, "%s", e->kind);
-		snprintf(v->detail[v->n], 256, "%s",
+		COPY(v->kinds[v->n], e->kind);
+		snprintf(v->detail[v->n], sizeof(v->detail[v->n]), "%s",
 		    e->detail ? e->detail : "");
 	}
 	v->n++;
@@ -1407,35 +1420,29 @@ test_stats(void **state)
 	assert_int_equal(calls, 1);
 }
 
+/* Each test in its own directory with a fresh store. */
+#define TEST(t) cmocka_unit_test_setup_teardown(t, setup, teardown)
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_migrate, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_enrol, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_token_uses, setup,
-		    teardown),
-		cmocka_unit_test_setup_teardown(test_batch_duplicate, setup,
-		    teardown),
-		cmocka_unit_test_setup_teardown(test_finding_life, setup,
-		    teardown),
-		cmocka_unit_test_setup_teardown(test_older_report, setup,
-		    teardown),
-		cmocka_unit_test_setup_teardown(test_scores, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_facts, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_catalogue, setup,
-		    teardown),
-		cmocka_unit_test_setup_teardown(test_refused_batches, setup,
-		    teardown),
-		cmocka_unit_test_setup_teardown(test_events, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_metacharacters, setup,
-		    teardown),
-		cmocka_unit_test_setup_teardown(test_filters, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_reader_writer, setup,
-		    teardown),
-		cmocka_unit_test_setup_teardown(test_disk_full, setup,
-		    teardown),
-		cmocka_unit_test_setup_teardown(test_stats, setup, teardown),
+		TEST(test_migrate),
+		TEST(test_enrol),
+		TEST(test_token_uses),
+		TEST(test_batch_duplicate),
+		TEST(test_finding_life),
+		TEST(test_older_report),
+		TEST(test_scores),
+		TEST(test_facts),
+		TEST(test_catalogue),
+		TEST(test_refused_batches),
+		TEST(test_events),
+		TEST(test_metacharacters),
+		TEST(test_filters),
+		TEST(test_reader_writer),
+		TEST(test_disk_full),
+		TEST(test_stats),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
