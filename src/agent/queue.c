@@ -580,8 +580,7 @@ fail:
 	return -1;
 }
 
-/* A random UUID, version 4 (RFC 9562). */
-static void
+void
 queue_uuid(char out[37])
 {
 	unsigned char r[16];

@@ -70,6 +70,9 @@ int queue_attempt(struct queue *q, const char *batch_id, char *err,
 int queue_ack(struct queue *q, const char *batch_id, char *err,
     size_t errlen);
 
+/* A random UUID, version 4 (RFC 9562): the id of a report or a batch. */
+void queue_uuid(char out[37]);
+
 struct queue_stats {
 	int64_t reports, bytes;
 	int64_t dropped_snapshots, stripped, refused;	/* since created */

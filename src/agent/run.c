@@ -230,20 +230,6 @@ run_conf_check(const struct conf *c, char *err, size_t errlen)
 	return run_conf_parse(c, &rc, err, errlen);
 }
 
-/* A random UUID, version 4 (RFC 9562). */
-static void
-run_uuid(char out[37])
-{
-	unsigned char r[16];
-
-	randombytes_buf(r, sizeof(r));
-	r[6] = (r[6] & 0x0f) | 0x40;
-	r[8] = (r[8] & 0x3f) | 0x80;
-	snprintf(out, 37, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-"
-	    "%02x%02x%02x%02x%02x%02x", r[0], r[1], r[2], r[3], r[4], r[5],
-	    r[6], r[7], r[8], r[9], r[10], r[11], r[12], r[13], r[14], r[15]);
-}
-
 static int
 run_cmp(const void *a, const void *b)
 {
@@ -318,7 +304,7 @@ run_audit(struct run *r)
 		json_decref(doc);
 		return -1;
 	}
-	run_uuid(id);
+	queue_uuid(id);
 	json_object_set_new(doc, "report_id", json_string(id));
 	run_digest(doc, digest);
 	text = json_dumps(doc, JSON_COMPACT | JSON_PRESERVE_ORDER);
