@@ -21,7 +21,7 @@ Q = @
 say = @printf '  %-6s %s\n'
 endif
 PKGS = jansson yaml-0.1 libutf8proc libpcre2-8 liblz4 zlib libsodium libnftables sqlite3 \
-	libmicrohttpd gnutls libcurl
+	libmicrohttpd gnutls libcurl libqrencode xlsxwriter
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 CMOCKA_LIBS := $(shell pkg-config --libs cmocka 2>/dev/null)
@@ -47,6 +47,7 @@ GEN_SRC := build/gen/embedded.c
 CORE_SRC := $(LIB_SRC) $(AGENT_SRC) $(SERVER_SRC) $(filter-out src/cli/main.c,$(CLI_SRC))
 POLICY := $(sort $(wildcard policy/*.yml))
 SCHEMA := src/agent/facts.schema
+WEB := $(sort $(wildcard web/messages.yml web/templates/*.html web/static/*))
 
 # The shared code goes into one archive per build; each program links its
 # own main objects against it and takes only what it uses.
@@ -79,7 +80,7 @@ deps:
 deps-build:
 	@scripts/deps.sh build
 
-build/gen/embedded.c: scripts/embed.sh $(SCHEMA) $(POLICY)
+build/gen/embedded.c: scripts/embed.sh $(SCHEMA) $(POLICY) $(WEB)
 	@mkdir -p $(@D)
 	$(say) GEN $@
 	$(Q)scripts/embed.sh $@ $(SCHEMA) $(POLICY)

@@ -8,9 +8,10 @@ what=${1:-check}
 
 build="make gcc pkg-config libjansson-dev libyaml-dev libutf8proc-dev libmicrohttpd-dev
 libgnutls28-dev libcurl4-gnutls-dev
-libpcre2-dev liblz4-dev zlib1g-dev libsodium-dev libnftables-dev libsqlite3-dev"
+libpcre2-dev liblz4-dev zlib1g-dev libsodium-dev libnftables-dev libsqlite3-dev
+libqrencode-dev libxlsxwriter-dev"
 check="$build clang libclang-rt-14-dev llvm libcmocka-dev jq perl util-linux lz4 gzip
-procps curl sqlite3 gnutls-bin"
+procps curl sqlite3 gnutls-bin oathtool"
 bench="$check lynis time hyperfine nginx-light"
 
 case "$what" in

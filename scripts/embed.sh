@@ -1,8 +1,12 @@
 #!/bin/sh
 # embed.sh — writes a C file that embeds the facts schema and the default
 # policy into the agent, so that one binary audits a computer with no other
-# file installed. Usage: scripts/embed.sh OUT.c SCHEMA POLICY.yml...
+# file installed, and the web console's files (web/messages.yml,
+# web/templates/*.html, web/static/*, found beside this script, named by
+# their path under web/) into canhgacd as embedded_web[].
+# Usage: scripts/embed.sh OUT.c SCHEMA POLICY.yml...
 set -eu
+web=$(cd "$(dirname "$0")/../web" && pwd)
 out=$1; shift
 schema=$1; shift
 tmp=$out.tmp
@@ -28,6 +32,23 @@ tmp=$out.tmp
 	for f in "$@"; do
 		printf '\t{"%s", embedded_policy_%d, sizeof(embedded_policy_%d) - 1},\n' \
 		    "$(basename "$f")" "$i" "$i"
+		i=$((i + 1))
+	done
+	echo '	{NULL, NULL, 0},'
+	echo '};'
+	webfiles=$(cd "$web" && { ls messages.yml 2>/dev/null || true;
+	    ls templates/*.html static/* 2>/dev/null || true; } | LC_ALL=C sort)
+	i=0
+	for f in $webfiles; do
+		emit "embedded_web_$i" "$web/$f"
+		i=$((i + 1))
+	done
+	echo 'extern const struct embedded_file embedded_web[];'
+	echo 'const struct embedded_file embedded_web[] = {'
+	i=0
+	for f in $webfiles; do
+		printf '\t{"%s", embedded_web_%d, sizeof(embedded_web_%d) - 1},\n' \
+		    "$f" "$i" "$i"
 		i=$((i + 1))
 	done
 	echo '	{NULL, NULL, 0},'

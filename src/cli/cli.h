@@ -1,8 +1,9 @@
 /*
  * cli.h — what the files of canhgac, the administrator's command line,
  * share: the global options, the exit statuses, the commands, the access
- * to the data directory (configuration and store) and the table output of
- * out.c. canhgac(8) and docs/admin.md describe the commands.
+ * to the data directory (configuration and store), the table output of
+ * out.c and the listings of listing.c. canhgac(8) and docs/admin.md
+ * describe the commands.
  */
 #ifndef CG_CLI_H
 #define CG_CLI_H
@@ -55,6 +56,17 @@ int cli_usage_error(const char *fmt_vi_en, ...)
     __attribute__((format(printf, 1, 2)));
 /* The usage error for what getopt_long refused (opterr is 0). */
 int cli_option_error(char **argv);
+/*
+ * getopt_long over a command's arguments, with longopts starting with
+ * CLI_GLOBAL_OPTIONS (NULL: those alone): handles the global options and
+ * what getopt_long refused, and returns each of the command's own options.
+ * Returns -1 at the end, with *status EXIT_OK, or after an error it
+ * reported, with *status the exit status to return. When name is not NULL
+ * the command takes no argument, and one left after the options is a usage
+ * error "NAME: đối số thừa … — unexpected argument …".
+ */
+int cli_getopt(struct cli *c, int argc, char **argv,
+    const struct option *longopts, const char *name, int *status);
 
 /* Loads DATA/canhgacd.conf; on failure logs and returns -1. */
 int cli_conf(const struct cli *c, struct serverconf *sc);
@@ -62,6 +74,13 @@ int cli_conf(const struct cli *c, struct serverconf *sc);
  * on failure logs and returns -1. */
 int cli_store(const struct cli *c, const struct serverconf *sc,
     unsigned flags, struct store **st);
+/* cli_conf, then cli_store: 0 with both open, or -1 with nothing left open
+ * (sc zeroed, *st NULL) after logging what failed. */
+int cli_open(const struct cli *c, unsigned flags, struct serverconf *sc,
+    struct store **st);
+/* Closes the store (st may be NULL) and frees the configuration opened by
+ * cli_open, or by cli_conf and cli_store. */
+void cli_close(struct serverconf *sc, struct store *st);
 /* The name of the person running the command, for the event log. */
 const char *cli_user(void);
 
@@ -78,6 +97,8 @@ int cmd_token(struct cli *c, int argc, char **argv);
 int cmd_agent(struct cli *c, int argc, char **argv);
 int cmd_hosts(struct cli *c, int argc, char **argv);
 int cmd_findings(struct cli *c, int argc, char **argv);
+int cmd_user(struct cli *c, int argc, char **argv);
+int cmd_auditlog(struct cli *c, int argc, char **argv);
 
 /*
  * out.c — text for people and JSON for programs.
@@ -134,5 +155,36 @@ void out_jsonarr_end(struct out_jsonarr *a);
 /* Words in the chosen language. */
 const char *out_status(const char *status, bool en);
 const char *out_severity(const char *severity, bool en);
+
+/*
+ * listing.c — what token list, agent list, hosts and findings share: the
+ * store opened read-only (so they work while canhgacd runs), the rows
+ * written as one JSON array (--json) or as a table, and a word when a
+ * table has no row. The command fills the first members and calls
+ * listing_run; its query runs the store's listing with a row callback that
+ * adds each record to arr (when json) or to tab.
+ */
+struct listing {
+	bool json;			/* --json */
+	const struct out_col *cols;	/* the table's columns */
+	size_t ncols;
+	/* runs the store's listing; returns a STORE_ status, err filled */
+	int (*query)(struct store *st, struct listing *l, char *err,
+	    size_t errlen);
+	/* what to say when the table has no row: the line none, or what
+	 * empty prints on stdout when it is not NULL */
+	const char *none;
+	void (*empty)(struct store *st, struct listing *l);
+	void *arg;			/* the command's filter */
+	/* set by listing_run, for the callbacks */
+	bool en;			/* --lang en */
+	int64_t now;			/* when the listing started */
+	struct out_jsonarr arr;		/* when json */
+	struct out_table *tab;		/* otherwise */
+};
+/* Opens the store read-only and lists; returns the exit status. */
+int listing_run(struct cli *c, struct listing *l);
+/* What a listing says when the store has no host yet. */
+void listing_no_hosts(void);
 
 #endif

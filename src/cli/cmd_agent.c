@@ -16,21 +16,14 @@
 #define AGENT_UNIT_MAX 200
 #define AGENT_ID_LEN 32
 
-struct agent_list {
-	const char *unit;		/* filter, NFC; NULL: all */
-	bool json, en;
-	struct out_jsonarr arr;
-	struct out_table *tab;
-};
-
 static int
 agent_list_row(const struct store_agent *a, void *arg)
 {
-	struct agent_list *l = arg;
+	struct listing *l = arg;
+	const char *unit = l->arg, *state;
 	char enrolled[OUT_TIME_LEN], seen[OUT_TIME_LEN];
-	const char *state;
 
-	if (l->unit != NULL && strcmp(l->unit, a->unit) != 0)
+	if (unit != NULL && strcmp(unit, a->unit) != 0)
 		return 0;
 	if (l->json) {
 		json_t *o = json_object();
@@ -59,6 +52,23 @@ agent_list_row(const struct store_agent *a, void *arg)
 	return 0;
 }
 
+static const struct out_col agent_list_cols[] = {
+	{"MÃ AGENT", "AGENT ID", 0, 0, false, false},
+	{"MÁY", "HOST", 32, 16, false, false},
+	{"ĐƠN VỊ", "UNIT", 28, 14, false, false},
+	{"PHIÊN BẢN", "VERSION", 12, 0, false, false},
+	{"ĐĂNG KÝ", "ENROLLED", 0, 0, false, false},
+	{"LIÊN LẠC CUỐI", "LAST SEEN", 0, 0, false, false},
+	{"TRẠNG THÁI", "STATE", 0, 0, false, false},
+};
+
+static int
+agent_list_query(struct store *st, struct listing *l, char *err,
+    size_t errlen)
+{
+	return store_agent_list(st, agent_list_row, l, err, errlen);
+}
+
 static int
 agent_list(struct cli *c, int argc, char **argv)
 {
@@ -68,71 +78,29 @@ agent_list(struct cli *c, int argc, char **argv)
 		{"json", no_argument, NULL, 'j'},
 		{NULL, 0, NULL, 0},
 	};
-	static const struct out_col cols[] = {
-		{"MÃ AGENT", "AGENT ID", 0, 0, false, false},
-		{"MÁY", "HOST", 32, 16, false, false},
-		{"ĐƠN VỊ", "UNIT", 28, 14, false, false},
-		{"PHIÊN BẢN", "VERSION", 12, 0, false, false},
-		{"ĐĂNG KÝ", "ENROLLED", 0, 0, false, false},
-		{"LIÊN LẠC CUỐI", "LAST SEEN", 0, 0, false, false},
-		{"TRẠNG THÁI", "STATE", 0, 0, false, false},
+	struct listing l = {
+		.cols = agent_list_cols,
+		.ncols = sizeof(agent_list_cols) / sizeof(agent_list_cols[0]),
+		.query = agent_list_query,
+		.none = "chưa có agent nào đăng ký — no agents enrolled yet",
 	};
-	struct agent_list l;
-	struct serverconf sc;
-	struct store *st = NULL;
-	char err[1024], *unit = NULL;
 	const char *unit_arg = NULL;
-	int ch, r, rc = EXIT_FAIL;
+	char *unit = NULL;
+	int ch, rc;
 
-	memset(&l, 0, sizeof(l));
-	while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+	while ((ch = cli_getopt(c, argc, argv, longopts, "agent list",
+	    &rc)) != -1)
 		switch (ch) {
 		case 'u': unit_arg = optarg; break;
 		case 'j': l.json = true; break;
-		default:
-			r = cli_global_option(c, ch, optarg);
-			if (r < 0)
-				return EXIT_USAGE;
-			if (r > 0)
-				return cli_option_error(argv);
 		}
-	}
-	if (optind < argc)
-		return cli_usage_error("agent list: đối số thừa “%s” — "
-		    "unexpected argument “%s”", argv[optind], argv[optind]);
+	if (rc != EXIT_OK)
+		return rc;
 	if (unit_arg != NULL && (unit = cli_text_arg("--unit", unit_arg,
 	    AGENT_UNIT_MAX, false)) == NULL)
 		return EXIT_USAGE;
-	if (cli_conf(c, &sc) != 0) {
-		free(unit);
-		return EXIT_FAIL;
-	}
-	if (cli_store(c, &sc, STORE_READONLY, &st) != 0)
-		goto out;
-	l.unit = unit;
-	l.en = c->en;
-	if (l.json)
-		out_jsonarr_begin(&l.arr, stdout);
-	else
-		l.tab = out_table_new(cols, sizeof(cols) / sizeof(cols[0]),
-		    c->en);
-	if (store_agent_list(st, agent_list_row, &l, err, sizeof(err)) !=
-	    STORE_OK) {
-		log_warnx("%s: %s", sc.store, err);
-		goto out;
-	}
-	if (l.json)
-		out_jsonarr_end(&l.arr);
-	else if (out_table_rows(l.tab) == 0)
-		printf("chưa có agent nào đăng ký — no agents enrolled yet\n");
-	else
-		out_table_print(stdout, l.tab, out_term_width());
-	rc = fflush(stdout) == 0 ? EXIT_OK : EXIT_FAIL;
-out:
-	out_table_free(l.tab);
-	if (st != NULL)
-		store_close(st);
-	serverconf_free(&sc);
+	l.arg = unit;
+	rc = listing_run(c, &l);
 	free(unit);
 	return rc;
 }
@@ -158,23 +126,17 @@ agent_id_ok(const char *s, char id[AGENT_ID_LEN + 1])
 static int
 agent_revoke(struct cli *c, int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		CLI_GLOBAL_OPTIONS,
-		{NULL, 0, NULL, 0},
-	};
 	struct store_agent a;
 	struct serverconf sc;
-	struct store *st = NULL;
+	struct store *st;
 	char err[1024], id[AGENT_ID_LEN + 1], *host;
-	int ch, r, rc = EXIT_FAIL;
+	int r, rc;
 
-	while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-		r = cli_global_option(c, ch, optarg);
-		if (r < 0)
-			return EXIT_USAGE;
-		if (r > 0)
-			return cli_option_error(argv);
-	}
+	while (cli_getopt(c, argc, argv, NULL, NULL, &rc) != -1)
+		continue;
+	if (rc != EXIT_OK)
+		return rc;
+	rc = EXIT_FAIL;
 	if (argc - optind != 1)
 		return cli_usage_error("agent revoke: cần đúng một MÃ_AGENT (xem "
 		    "canhgac agent list) — needs exactly one AGENT_ID (see "
@@ -183,10 +145,8 @@ agent_revoke(struct cli *c, int argc, char **argv)
 		return cli_usage_error("agent revoke: “%s” không phải mã agent "
 		    "(32 chữ số hex) — “%s” is not an agent id (32 hex "
 		    "digits)", argv[optind], argv[optind]);
-	if (cli_conf(c, &sc) != 0)
+	if (cli_open(c, 0, &sc, &st) != 0)
 		return EXIT_FAIL;
-	if (cli_store(c, &sc, 0, &st) != 0)
-		goto out;
 	memset(&a, 0, sizeof(a));
 	r = store_agent_get(st, id, &a, err, sizeof(err));
 	if (r == STORE_ENOTFOUND) {
@@ -218,9 +178,7 @@ agent_revoke(struct cli *c, int argc, char **argv)
 	free(host);
 	rc = EXIT_OK;
 out:
-	if (st != NULL)
-		store_close(st);
-	serverconf_free(&sc);
+	cli_close(&sc, st);
 	return rc;
 }
 

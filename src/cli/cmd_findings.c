@@ -9,25 +9,16 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "cli/cli.h"
-#include "lib/log.h"
-#include "lib/text.h"
 
 #define FINDINGS_NAME_MAX 255
 #define FINDINGS_CHECK_MAX 64
 
-struct findings {
-	bool json, en;
-	struct out_jsonarr arr;
-	struct out_table *tab;
-};
-
 static int
 findings_row(const struct store_finding *fi, void *arg)
 {
-	struct findings *l = arg;
+	struct listing *l = arg;
 	char point[16], first[OUT_TIME_LEN], last[OUT_TIME_LEN], status[96];
 	const char *title;
 
@@ -91,6 +82,47 @@ findings_check_ok(const char *s)
 	return true;
 }
 
+static const struct out_col findings_cols[] = {
+	{"MÁY", "HOST", 24, 16, false, false},
+	{"TIÊU CHÍ", "CHECK", 32, 20, false, false},
+	{"MỨC", "SEVERITY", 0, 0, false, false},
+	{"ĐIỂM", "POINT", 0, 0, true, false},
+	{"TRẠNG THÁI", "STATUS", 0, 0, false, false},
+	{"PHÁT HIỆN", "FIRST SEEN", 0, 0, false, false},
+	{"LẦN CUỐI", "LAST SEEN", 0, 0, false, false},
+	{"TIÊU ĐỀ", "TITLE", 48, 16, false, false},
+	{"BẰNG CHỨNG", "EVIDENCE", 0, 0, false, true},
+};
+
+static int
+findings_query(struct store *st, struct listing *l, char *err, size_t errlen)
+{
+	return store_findings(st, l->arg, findings_row, l, err, errlen);
+}
+
+/* No finding: say whether there is no host at all, nothing open, or
+ * nothing that matches the filter. */
+static void
+findings_empty(struct store *st, struct listing *l)
+{
+	const struct store_finding_filter *f = l->arg;
+	struct store_host_filter hf;
+	char err[1024];
+	size_t nhosts = 0;
+
+	memset(&hf, 0, sizeof(hf));
+	if (store_hosts(st, &hf, findings_count_host, &nhosts, err,
+	    sizeof(err)) < 0)
+		nhosts = 1;	/* say only what is sure */
+	if (nhosts == 0)
+		listing_no_hosts();
+	else if (f->unit == NULL && f->host == NULL && f->check == NULL &&
+	    f->status == NULL && !f->include_resolved)
+		printf("không có vi phạm nào đang mở — no open findings\n");
+	else
+		printf("không có kết quả nào khớp — no findings match\n");
+}
+
 int
 cmd_findings(struct cli *c, int argc, char **argv)
 {
@@ -104,30 +136,21 @@ cmd_findings(struct cli *c, int argc, char **argv)
 		{"json", no_argument, NULL, 'j'},
 		{NULL, 0, NULL, 0},
 	};
-	static const struct out_col cols[] = {
-		{"MÁY", "HOST", 24, 16, false, false},
-		{"TIÊU CHÍ", "CHECK", 32, 20, false, false},
-		{"MỨC", "SEVERITY", 0, 0, false, false},
-		{"ĐIỂM", "POINT", 0, 0, true, false},
-		{"TRẠNG THÁI", "STATUS", 0, 0, false, false},
-		{"PHÁT HIỆN", "FIRST SEEN", 0, 0, false, false},
-		{"LẦN CUỐI", "LAST SEEN", 0, 0, false, false},
-		{"TIÊU ĐỀ", "TITLE", 48, 16, false, false},
-		{"BẰNG CHỨNG", "EVIDENCE", 0, 0, false, true},
-	};
 	struct store_finding_filter f;
-	struct store_host_filter hf;
-	struct findings l;
-	struct serverconf sc;
-	struct store *st = NULL;
-	char err[1024], *unit = NULL, *host = NULL;
+	struct listing l = {
+		.cols = findings_cols,
+		.ncols = sizeof(findings_cols) / sizeof(findings_cols[0]),
+		.query = findings_query,
+		.empty = findings_empty,
+		.arg = &f,
+	};
+	char *unit = NULL, *host = NULL;
 	const char *unit_arg = NULL, *host_arg = NULL;
-	size_t nhosts = 0;
-	int ch, r, rc = EXIT_FAIL;
+	int ch, rc;
 
-	memset(&l, 0, sizeof(l));
 	memset(&f, 0, sizeof(f));
-	while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+	while ((ch = cli_getopt(c, argc, argv, longopts, "findings",
+	    &rc)) != -1) {
 		switch (ch) {
 		case 'H': host_arg = optarg; break;
 		case 'u': unit_arg = optarg; break;
@@ -152,17 +175,10 @@ cmd_findings(struct cli *c, int argc, char **argv)
 				    "error, pass or na", optarg);
 			f.status = optarg;
 			break;
-		default:
-			r = cli_global_option(c, ch, optarg);
-			if (r < 0)
-				return EXIT_USAGE;
-			if (r > 0)
-				return cli_option_error(argv);
 		}
 	}
-	if (optind < argc)
-		return cli_usage_error("findings: đối số thừa “%s” — unexpected "
-		    "argument “%s”", argv[optind], argv[optind]);
+	if (rc != EXIT_OK)
+		return rc;
 	if (unit_arg != NULL && (unit = cli_text_arg("--unit", unit_arg,
 	    FINDINGS_NAME_MAX, false)) == NULL)
 		return EXIT_USAGE;
@@ -171,54 +187,9 @@ cmd_findings(struct cli *c, int argc, char **argv)
 		free(unit);
 		return EXIT_USAGE;
 	}
-	if (cli_conf(c, &sc) != 0) {
-		free(unit);
-		free(host);
-		return EXIT_FAIL;
-	}
-	if (cli_store(c, &sc, STORE_READONLY, &st) != 0)
-		goto out;
 	f.unit = unit;
 	f.host = host;
-	l.en = c->en;
-	if (l.json)
-		out_jsonarr_begin(&l.arr, stdout);
-	else
-		l.tab = out_table_new(cols, sizeof(cols) / sizeof(cols[0]),
-		    c->en);
-	if (store_findings(st, &f, findings_row, &l, err, sizeof(err)) !=
-	    STORE_OK) {
-		log_warnx("%s: %s", sc.store, err);
-		goto out;
-	}
-	if (l.json)
-		out_jsonarr_end(&l.arr);
-	else if (out_table_rows(l.tab) > 0)
-		out_table_print(stdout, l.tab, out_term_width());
-	else {
-		memset(&hf, 0, sizeof(hf));
-		if (store_hosts(st, &hf, findings_count_host, &nhosts, err,
-		    sizeof(err)) < 0)
-			nhosts = 1;	/* say only what is sure */
-		if (nhosts == 0)
-			printf("chưa có máy nào; đăng ký máy bằng canhgac "
-			    "token create và canhgac-agent enroll — no hosts "
-			    "yet; enrol computers with canhgac token create "
-			    "and canhgac-agent enroll\n");
-		else if (unit == NULL && host == NULL && f.check == NULL &&
-		    f.status == NULL && !f.include_resolved)
-			printf("không có vi phạm nào đang mở — no open "
-			    "findings\n");
-		else
-			printf("không có kết quả nào khớp — no findings "
-			    "match\n");
-	}
-	rc = fflush(stdout) == 0 ? EXIT_OK : EXIT_FAIL;
-out:
-	out_table_free(l.tab);
-	if (st != NULL)
-		store_close(st);
-	serverconf_free(&sc);
+	rc = listing_run(c, &l);
 	free(unit);
 	free(host);
 	return rc;

@@ -8,20 +8,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "cli/cli.h"
-#include "lib/log.h"
-#include "lib/text.h"
 
 #define HOSTS_NAME_MAX 200
-
-struct hosts {
-	bool json, en;
-	int64_t now;
-	struct out_jsonarr arr;
-	struct out_table *tab;
-};
 
 static bool
 hosts_silent(const struct store_host *h, int64_t now)
@@ -34,7 +24,7 @@ hosts_silent(const struct store_host *h, int64_t now)
 static int
 hosts_row(const struct store_host *h, void *arg)
 {
-	struct hosts *l = arg;
+	struct listing *l = arg;
 	char score[16], fail[16], error[16], crit[16], high[16];
 	char seen[OUT_TIME_LEN], state[64];
 	bool silent = hosts_silent(h, l->now);
@@ -85,6 +75,42 @@ hosts_row(const struct store_host *h, void *arg)
 	return 0;
 }
 
+static const struct out_col hosts_cols[] = {
+	{"MÁY", "HOST", 32, 16, false, false},
+	{"ĐƠN VỊ", "UNIT", 28, 14, false, false},
+	{"HỆ ĐIỀU HÀNH", "OS", 0, 0, false, true},
+	{"ĐIỂM", "SCORE", 0, 0, true, false},
+	{"KHÔNG ĐẠT", "FAIL", 0, 0, true, false},
+	{"LỖI", "ERROR", 0, 0, true, false},
+	{"NGHIÊM TRỌNG", "CRITICAL", 0, 0, true, false},
+	{"CAO", "HIGH", 0, 0, true, false},
+	{"LIÊN LẠC CUỐI", "LAST SEEN", 0, 0, false, false},
+	{"GHI CHÚ", "NOTE", 0, 0, false, false},
+};
+
+static int
+hosts_query(struct store *st, struct listing *l, char *err, size_t errlen)
+{
+	return store_hosts(st, l->arg, hosts_row, l, err, errlen);
+}
+
+static void
+hosts_empty(struct store *st, struct listing *l)
+{
+	const struct store_host_filter *f = l->arg;
+	char *eunit;
+
+	(void)st;
+	if (f->unit == NULL) {
+		listing_no_hosts();
+		return;
+	}
+	eunit = out_escape(f->unit);
+	printf("không có máy nào trong đơn vị “%s” — no hosts in unit “%s”\n",
+	    eunit, eunit);
+	free(eunit);
+}
+
 int
 cmd_hosts(struct cli *c, int argc, char **argv)
 {
@@ -94,84 +120,31 @@ cmd_hosts(struct cli *c, int argc, char **argv)
 		{"json", no_argument, NULL, 'j'},
 		{NULL, 0, NULL, 0},
 	};
-	static const struct out_col cols[] = {
-		{"MÁY", "HOST", 32, 16, false, false},
-		{"ĐƠN VỊ", "UNIT", 28, 14, false, false},
-		{"HỆ ĐIỀU HÀNH", "OS", 0, 0, false, true},
-		{"ĐIỂM", "SCORE", 0, 0, true, false},
-		{"KHÔNG ĐẠT", "FAIL", 0, 0, true, false},
-		{"LỖI", "ERROR", 0, 0, true, false},
-		{"NGHIÊM TRỌNG", "CRITICAL", 0, 0, true, false},
-		{"CAO", "HIGH", 0, 0, true, false},
-		{"LIÊN LẠC CUỐI", "LAST SEEN", 0, 0, false, false},
-		{"GHI CHÚ", "NOTE", 0, 0, false, false},
-	};
 	struct store_host_filter f;
-	struct hosts l;
-	struct serverconf sc;
-	struct store *st = NULL;
-	char err[1024], *unit = NULL, *eunit;
+	struct listing l = {
+		.cols = hosts_cols,
+		.ncols = sizeof(hosts_cols) / sizeof(hosts_cols[0]),
+		.query = hosts_query,
+		.empty = hosts_empty,
+		.arg = &f,
+	};
 	const char *unit_arg = NULL;
-	int ch, r, rc = EXIT_FAIL;
+	char *unit = NULL;
+	int ch, rc;
 
-	memset(&l, 0, sizeof(l));
-	while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+	while ((ch = cli_getopt(c, argc, argv, longopts, "hosts", &rc)) != -1)
 		switch (ch) {
 		case 'u': unit_arg = optarg; break;
 		case 'j': l.json = true; break;
-		default:
-			r = cli_global_option(c, ch, optarg);
-			if (r < 0)
-				return EXIT_USAGE;
-			if (r > 0)
-				return cli_option_error(argv);
 		}
-	}
-	if (optind < argc)
-		return cli_usage_error("hosts: đối số thừa “%s” — unexpected "
-		    "argument “%s”", argv[optind], argv[optind]);
+	if (rc != EXIT_OK)
+		return rc;
 	if (unit_arg != NULL && (unit = cli_text_arg("--unit", unit_arg,
 	    HOSTS_NAME_MAX, false)) == NULL)
 		return EXIT_USAGE;
-	if (cli_conf(c, &sc) != 0) {
-		free(unit);
-		return EXIT_FAIL;
-	}
-	if (cli_store(c, &sc, STORE_READONLY, &st) != 0)
-		goto out;
 	memset(&f, 0, sizeof(f));
 	f.unit = unit;
-	l.en = c->en;
-	l.now = (int64_t)time(NULL);
-	if (l.json)
-		out_jsonarr_begin(&l.arr, stdout);
-	else
-		l.tab = out_table_new(cols, sizeof(cols) / sizeof(cols[0]),
-		    c->en);
-	if (store_hosts(st, &f, hosts_row, &l, err, sizeof(err)) !=
-	    STORE_OK) {
-		log_warnx("%s: %s", sc.store, err);
-		goto out;
-	}
-	if (l.json)
-		out_jsonarr_end(&l.arr);
-	else if (out_table_rows(l.tab) > 0)
-		out_table_print(stdout, l.tab, out_term_width());
-	else if (unit != NULL) {
-		eunit = out_escape(unit);
-		printf("không có máy nào trong đơn vị “%s” — no hosts in unit "
-		    "“%s”\n", eunit, eunit);
-		free(eunit);
-	} else
-		printf("chưa có máy nào; đăng ký máy bằng canhgac token create "
-		    "và canhgac-agent enroll — no hosts yet; enrol computers "
-		    "with canhgac token create and canhgac-agent enroll\n");
-	rc = fflush(stdout) == 0 ? EXIT_OK : EXIT_FAIL;
-out:
-	out_table_free(l.tab);
-	if (st != NULL)
-		store_close(st);
-	serverconf_free(&sc);
+	rc = listing_run(c, &l);
 	free(unit);
 	return rc;
 }

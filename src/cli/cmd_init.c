@@ -731,7 +731,7 @@ cmd_init(struct cli *c, int argc, char **argv)
 
 	memset(&in, 0, sizeof(in));
 	in.admin = INIT_DEFAULT_ADMIN;
-	while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+	while ((ch = cli_getopt(c, argc, argv, longopts, "init", &r)) != -1) {
 		switch (ch) {
 		case 'l':
 			if (!init_listen_ok(optarg, addr, sizeof(addr)))
@@ -779,17 +779,10 @@ cmd_init(struct cli *c, int argc, char **argv)
 		case 'g':
 			in.generate = true;
 			break;
-		default:
-			r = cli_global_option(c, ch, optarg);
-			if (r < 0)
-				return EXIT_USAGE;
-			if (r > 0)
-				return cli_option_error(argv);
 		}
 	}
-	if (optind < argc)
-		return cli_usage_error("init: đối số thừa “%s” — unexpected "
-		    "argument “%s”", argv[optind], argv[optind]);
+	if (r != EXIT_OK)
+		return r;
 	if (in.password_file != NULL && in.generate)
 		return cli_usage_error("--password-file và --generate-password "
 		    "loại trừ nhau — --password-file and --generate-password "

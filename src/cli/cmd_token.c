@@ -1,7 +1,8 @@
 /*
  * cmd_token.c — canhgac token create | list | revoke: one-time enrolment
- * tokens. A token is "cg1_" and 32 random bytes in base64url; the store
- * keeps only its SHA-256, so the token is shown once, here, together with
+ * tokens. A token is "cg1_" and 32 random bytes in base64url (made by
+ * src/server/enrol_token.c, as the console makes them); the store keeps
+ * only its SHA-256, so the token is shown once, here, together with
  * the CA fingerprint and the exact canhgac-agent enroll command to run on
  * each computer. Tokens expire (at most 90 days) and count their uses
  * (1 to 10000). docs/api.md (POST /api/v1/enroll), canhgac(8).
@@ -15,106 +16,35 @@
 #include <sodium.h>
 
 #include "cli/cli.h"
-#include "lib/file.h"
 #include "lib/log.h"
 #include "lib/pki.h"
 #include "lib/text.h"
+#include "server/enrol_token.h"
 
-#define TOKEN_PREFIX "cg1_"
-#define TOKEN_RANDOM 32
-#define TOKEN_DEFAULT_EXPIRES (7 * 86400)
-#define TOKEN_MAX_EXPIRES (90 * 86400)
-#define TOKEN_MIN_EXPIRES 60
-#define TOKEN_MAX_USES 10000
-#define TOKEN_UNIT_MAX 200
-#define TOKEN_NOTE_MAX 255
-#define TOKEN_CA_MAX (64u << 10)
-
-/* "7d", "12h", "30m", "2w", "3600s"; a bare number counts days. */
-static bool
-token_duration(const char *s, int64_t *out)
-{
-	char num[16];
-	size_t len = strlen(s);
-	long v, unit = 86400;
-
-	if (len == 0 || len >= sizeof(num))
-		return false;
-	memcpy(num, s, len + 1);
-	switch (num[len - 1]) {
-	case 's': unit = 1; break;
-	case 'm': unit = 60; break;
-	case 'h': unit = 3600; break;
-	case 'd': unit = 86400; break;
-	case 'w': unit = 7 * 86400; break;
-	default:
-		if (num[len - 1] < '0' || num[len - 1] > '9')
-			return false;
-		len++;
-	}
-	num[len - 1] = '\0';
-	if (num[0] < '0' || num[0] > '9' || !text_to_long(num, &v) ||
-	    v <= 0 || v > TOKEN_MAX_EXPIRES)
-		return false;
-	*out = (int64_t)v * unit;
-	return true;
-}
-
-/* "cg1_" + base64url(32 random bytes), and the SHA-256 hex of the whole
- * token text, which is what canhgacd looks up at enrolment. */
-static void
-token_make(char *tok, size_t toksize, char hash[65])
-{
-	unsigned char raw[TOKEN_RANDOM], sum[crypto_hash_sha256_BYTES];
-	size_t plen = strlen(TOKEN_PREFIX);
-
-	randombytes_buf(raw, sizeof(raw));
-	memcpy(tok, TOKEN_PREFIX, plen);
-	sodium_bin2base64(tok + plen, toksize - plen, raw, sizeof(raw),
-	    sodium_base64_VARIANT_URLSAFE_NO_PADDING);
-	crypto_hash_sha256(sum, (const unsigned char *)tok, strlen(tok));
-	sodium_bin2hex(hash, 65, sum, sizeof(sum));
-	sodium_memzero(raw, sizeof(raw));
-}
-
-/* The address agents are told: the configuration's url, else the first
- * listen address. */
+/* The token, the address and the fingerprint are made as the console's
+ * enrolment-token page makes them (src/server/enrol_token.c). */
 static char *
 token_server_url(const struct serverconf *sc)
 {
-	if (sc->url != NULL && sc->url[0] != '\0')
-		return text_dup(sc->url);
-	if (sc->nlisten == 0)
-		return text_dup("https://127.0.0.1:8443");
-	if (strncmp(sc->listen[0], "0.0.0.0:", 8) == 0 ||
-	    strncmp(sc->listen[0], "[::]:", 5) == 0)
+	bool wildcard;
+	char *url = enrol_server_url(sc, &wildcard);
+
+	if (wildcard)
 		log_warnx("máy chủ nghe trên mọi địa chỉ (%s) nhưng canhgacd.conf "
 		    "không có url: hãy đặt url là địa chỉ các agent dùng — the "
 		    "server listens on every address (%s) but canhgacd.conf has "
 		    "no url: set url to the address agents use", sc->listen[0],
 		    sc->listen[0]);
-	return text_printf("https://%s", sc->listen[0]);
+	return url;
 }
 
 static int
 token_ca_fingerprint(const struct serverconf *sc, char fpr[PKI_FPR_LEN])
 {
-	char err[512], *pem = NULL;
-	size_t len;
-	int r;
+	char err[1024];
 
-	r = file_read_path(sc->ca_cert, TOKEN_CA_MAX, &pem, &len);
-	if (r != 0) {
-		log_warnx("%s: không đọc được chứng thư CA: %s — cannot read "
-		    "the CA certificate: %s", sc->ca_cert,
-		    text_strerror_vi(-r) ? text_strerror_vi(-r) : strerror(-r),
-		    strerror(-r));
-		return -1;
-	}
-	r = pki_fingerprint(pem, fpr, err, sizeof(err));
-	free(pem);
-	if (r != 0) {
-		log_warnx("%s: %s", sc->ca_cert, err);
+	if (enrol_ca_fingerprint(sc->ca_cert, fpr, err, sizeof(err)) != 0) {
+		log_warnx("%s", err);
 		return -1;
 	}
 	return 0;
@@ -151,26 +81,27 @@ token_create(struct cli *c, int argc, char **argv)
 		{"json", no_argument, NULL, 'j'},
 		{NULL, 0, NULL, 0},
 	};
-	char tok[8 + TOKEN_RANDOM * 2], hash[65], fpr[PKI_FPR_LEN];
+	char tok[ENROL_TOKEN_SIZE], hash[65], fpr[PKI_FPR_LEN];
 	char err[1024], when[OUT_TIME_LEN], *unit = NULL, *note = NULL;
 	char *url = NULL, *cmd = NULL;
 	const char *unit_arg = NULL, *note_arg = NULL;
 	struct serverconf sc;
 	struct store *st = NULL;
-	int64_t expires = TOKEN_DEFAULT_EXPIRES, now, unit_id, id;
+	int64_t expires = ENROL_DEFAULT_EXPIRES, now, unit_id, id;
 	long uses = 1;
 	bool json = false;
-	int ch, r, rc = EXIT_FAIL;
+	int ch, rc;
 
-	while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+	while ((ch = cli_getopt(c, argc, argv, longopts, "token create",
+	    &rc)) != -1) {
 		switch (ch) {
 		case 'u': unit_arg = optarg; break;
 		case 'N': note_arg = optarg; break;
 		case 'j': json = true; break;
 		case 'e':
-			if (!token_duration(optarg, &expires) ||
-			    expires < TOKEN_MIN_EXPIRES ||
-			    expires > TOKEN_MAX_EXPIRES)
+			if (!enrol_duration(optarg, &expires) ||
+			    expires < ENROL_MIN_EXPIRES ||
+			    expires > ENROL_MAX_EXPIRES)
 				return cli_usage_error("--expires “%s”: thời "
 				    "hạn từ 1m đến 90d (s, m, h, d, w) — a "
 				    "duration from 1m to 90d (s, m, h, d, w)",
@@ -178,34 +109,28 @@ token_create(struct cli *c, int argc, char **argv)
 			break;
 		case 'n':
 			if (!text_to_long(optarg, &uses) || uses < 1 ||
-			    uses > TOKEN_MAX_USES)
+			    uses > ENROL_MAX_USES)
 				return cli_usage_error("--uses “%s”: số lần "
 				    "dùng từ 1 đến %d — uses from 1 to %d",
-				    optarg, TOKEN_MAX_USES, TOKEN_MAX_USES);
+				    optarg, ENROL_MAX_USES, ENROL_MAX_USES);
 			break;
-		default:
-			r = cli_global_option(c, ch, optarg);
-			if (r < 0)
-				return EXIT_USAGE;
-			if (r > 0)
-				return cli_option_error(argv);
 		}
 	}
-	if (optind < argc)
-		return cli_usage_error("token create: đối số thừa “%s” — "
-		    "unexpected argument “%s”", argv[optind], argv[optind]);
+	if (rc != EXIT_OK)
+		return rc;
 	if (unit_arg == NULL)
 		return cli_usage_error("token create: thiếu --unit ĐƠN_VỊ — "
 		    "--unit UNIT is required");
-	if ((unit = cli_text_arg("--unit", unit_arg, TOKEN_UNIT_MAX,
+	if ((unit = cli_text_arg("--unit", unit_arg, ENROL_UNIT_MAX,
 	    false)) == NULL)
 		return EXIT_USAGE;
 	if (note_arg != NULL && (note = cli_text_arg("--note", note_arg,
-	    TOKEN_NOTE_MAX, true)) == NULL) {
+	    ENROL_NOTE_MAX, true)) == NULL) {
 		free(unit);
 		return EXIT_USAGE;
 	}
 
+	rc = EXIT_FAIL;
 	if (cli_conf(c, &sc) != 0) {
 		free(unit);
 		free(note);
@@ -220,7 +145,7 @@ token_create(struct cli *c, int argc, char **argv)
 		log_warnx("%s: %s", unit, err);
 		goto out;
 	}
-	token_make(tok, sizeof(tok), hash);
+	enrol_token_make(tok, hash);
 	if (store_token_add(st, hash, unit_id, now, now + expires, (int)uses,
 	    note, &id, err, sizeof(err)) != STORE_OK) {
 		log_warnx("%s: %s", sc.store, err);
@@ -228,8 +153,7 @@ token_create(struct cli *c, int argc, char **argv)
 	}
 	token_event(st, "token.created", id, unit);
 	url = token_server_url(&sc);
-	cmd = text_printf("canhgac-agent enroll --server %s --token %s "
-	    "--ca-fingerprint %s", url, tok, fpr);
+	cmd = enrol_command(url, tok, fpr);
 	if (json) {
 		json_t *o = json_object();
 
@@ -275,9 +199,7 @@ token_create(struct cli *c, int argc, char **argv)
 	rc = EXIT_OK;
 out:
 	sodium_memzero(tok, sizeof(tok));
-	if (st != NULL)
-		store_close(st);
-	serverconf_free(&sc);
+	cli_close(&sc, st);
 	free(unit);
 	free(note);
 	free(url);
@@ -309,17 +231,10 @@ token_state_id(const struct store_token *t, int64_t now)
 	return "active";
 }
 
-struct token_list {
-	bool json, en;
-	int64_t now;
-	struct out_jsonarr arr;
-	struct out_table *tab;
-};
-
 static int
 token_list_row(const struct store_token *t, void *arg)
 {
-	struct token_list *l = arg;
+	struct listing *l = arg;
 	char id[24], created[OUT_TIME_LEN], expires[OUT_TIME_LEN], uses[32];
 
 	if (l->json) {
@@ -346,6 +261,23 @@ token_list_row(const struct store_token *t, void *arg)
 	return 0;
 }
 
+static const struct out_col token_list_cols[] = {
+	{"MÃ SỐ", "ID", 0, 0, true, false},
+	{"ĐƠN VỊ", "UNIT", 32, 14, false, false},
+	{"TẠO LÚC", "CREATED", 0, 0, false, false},
+	{"HẾT HẠN", "EXPIRES", 0, 0, false, false},
+	{"ĐÃ DÙNG", "USES", 0, 0, true, false},
+	{"TRẠNG THÁI", "STATE", 0, 0, false, false},
+	{"GHI CHÚ", "NOTE", 0, 0, false, true},
+};
+
+static int
+token_list_query(struct store *st, struct listing *l, char *err,
+    size_t errlen)
+{
+	return store_token_list(st, token_list_row, l, err, errlen);
+}
+
 static int
 token_list(struct cli *c, int argc, char **argv)
 {
@@ -354,89 +286,39 @@ token_list(struct cli *c, int argc, char **argv)
 		{"json", no_argument, NULL, 'j'},
 		{NULL, 0, NULL, 0},
 	};
-	static const struct out_col cols[] = {
-		{"MÃ SỐ", "ID", 0, 0, true, false},
-		{"ĐƠN VỊ", "UNIT", 32, 14, false, false},
-		{"TẠO LÚC", "CREATED", 0, 0, false, false},
-		{"HẾT HẠN", "EXPIRES", 0, 0, false, false},
-		{"ĐÃ DÙNG", "USES", 0, 0, true, false},
-		{"TRẠNG THÁI", "STATE", 0, 0, false, false},
-		{"GHI CHÚ", "NOTE", 0, 0, false, true},
-	};
-	struct token_list l;
-	struct serverconf sc;
-	struct store *st = NULL;
-	char err[1024];
-	int ch, r, rc = EXIT_FAIL;
-
-	memset(&l, 0, sizeof(l));
-	while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-		if (ch == 'j') {
-			l.json = true;
-			continue;
-		}
-		r = cli_global_option(c, ch, optarg);
-		if (r < 0)
-			return EXIT_USAGE;
-		if (r > 0)
-			return cli_option_error(argv);
-	}
-	if (optind < argc)
-		return cli_usage_error("token list: đối số thừa “%s” — "
-		    "unexpected argument “%s”", argv[optind], argv[optind]);
-	if (cli_conf(c, &sc) != 0)
-		return EXIT_FAIL;
-	if (cli_store(c, &sc, STORE_READONLY, &st) != 0)
-		goto out;
-	l.en = c->en;
-	l.now = (int64_t)time(NULL);
-	if (l.json)
-		out_jsonarr_begin(&l.arr, stdout);
-	else
-		l.tab = out_table_new(cols, sizeof(cols) / sizeof(cols[0]),
-		    c->en);
-	if (store_token_list(st, token_list_row, &l, err, sizeof(err)) !=
-	    STORE_OK) {
-		log_warnx("%s: %s", sc.store, err);
-		goto out;
-	}
-	if (l.json)
-		out_jsonarr_end(&l.arr);
-	else if (out_table_rows(l.tab) == 0)
-		printf("chưa có mã đăng ký nào; tạo bằng canhgac token create "
+	struct listing l = {
+		.cols = token_list_cols,
+		.ncols = sizeof(token_list_cols) / sizeof(token_list_cols[0]),
+		.query = token_list_query,
+		.none = "chưa có mã đăng ký nào; tạo bằng canhgac token create "
 		    "--unit ĐƠN_VỊ — no enrolment tokens yet; create one with "
-		    "canhgac token create --unit UNIT\n");
-	else
-		out_table_print(stdout, l.tab, out_term_width());
-	rc = fflush(stdout) == 0 ? EXIT_OK : EXIT_FAIL;
-out:
-	out_table_free(l.tab);
-	if (st != NULL)
-		store_close(st);
-	serverconf_free(&sc);
-	return rc;
+		    "canhgac token create --unit UNIT",
+	};
+	int ch, rc;
+
+	while ((ch = cli_getopt(c, argc, argv, longopts, "token list",
+	    &rc)) != -1)
+		if (ch == 'j')
+			l.json = true;
+	if (rc != EXIT_OK)
+		return rc;
+	return listing_run(c, &l);
 }
 
 static int
 token_revoke(struct cli *c, int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		CLI_GLOBAL_OPTIONS,
-		{NULL, 0, NULL, 0},
-	};
 	struct serverconf sc;
-	struct store *st = NULL;
+	struct store *st;
 	char err[1024];
 	long id;
-	int ch, r, rc = EXIT_FAIL;
+	int r, rc;
 
-	while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-		r = cli_global_option(c, ch, optarg);
-		if (r < 0)
-			return EXIT_USAGE;
-		if (r > 0)
-			return cli_option_error(argv);
-	}
+	while (cli_getopt(c, argc, argv, NULL, NULL, &rc) != -1)
+		continue;
+	if (rc != EXIT_OK)
+		return rc;
+	rc = EXIT_FAIL;
 	if (argc - optind != 1)
 		return cli_usage_error("token revoke: cần đúng một MÃ_SỐ (xem "
 		    "canhgac token list) — needs exactly one ID (see canhgac "
@@ -444,10 +326,8 @@ token_revoke(struct cli *c, int argc, char **argv)
 	if (!text_to_long(argv[optind], &id) || id < 1)
 		return cli_usage_error("token revoke: “%s” không phải mã số — "
 		    "“%s” is not an id", argv[optind], argv[optind]);
-	if (cli_conf(c, &sc) != 0)
+	if (cli_open(c, 0, &sc, &st) != 0)
 		return EXIT_FAIL;
-	if (cli_store(c, &sc, 0, &st) != 0)
-		goto out;
 	r = store_token_revoke(st, id, err, sizeof(err));
 	if (r == STORE_ENOTFOUND) {
 		log_warnx("không có mã đăng ký số %ld — no enrolment token %ld",
@@ -463,9 +343,7 @@ token_revoke(struct cli *c, int argc, char **argv)
 	    id, id);
 	rc = EXIT_OK;
 out:
-	if (st != NULL)
-		store_close(st);
-	serverconf_free(&sc);
+	cli_close(&sc, st);
 	return rc;
 }
 

@@ -1,9 +1,10 @@
 /*
  * main.c — canhgac, the administrator's command line: global options
  * (--data, --lang), the dispatch to the commands (cmd_*.c), and what they
- * share: the data directory's configuration and store, the name of the
- * person at the keyboard, and the checking of names typed on the command
- * line. canhgac(8) describes every command; docs/admin.md walks through them.
+ * share: the reading of their options, the data directory's configuration
+ * and store, the name of the person at the keyboard, and the checking of
+ * names typed on the command line. canhgac(8) describes every command;
+ * docs/admin.md walks through them.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -39,6 +40,16 @@ cli_usage(FILE *out)
 "  canhgac hosts [--unit ĐƠN_VỊ] [--json]\n"
 "  canhgac findings [--host MÁY] [--unit ĐƠN_VỊ] [--check TIÊU_CHÍ]\n"
 "                   [--status fail|error|pass|na] [--all] [--json]\n"
+"  canhgac user add --login TÊN --role supervisor|unit-it|unit-head|viewer\n"
+"                   [--unit ĐƠN_VỊ] [--name HỌ_TÊN]\n"
+"                   [--password-file TỆP | --generate-password]\n"
+"  canhgac user list [--json]\n"
+"  canhgac user passwd TÊN [--password-file TỆP | --generate-password]\n"
+"  canhgac user role TÊN --role VAI_TRÒ [--unit ĐƠN_VỊ]\n"
+"  canhgac user disable|enable|reset-totp|unlock TÊN\n"
+"  canhgac audit-log verify [--json]\n"
+"  canhgac audit-log list [--since 7d|NĂM-THÁNG-NGÀY] [--actor AI]\n"
+"                         [--action HÀNH_ĐỘNG] [--limit N] [--json]\n"
 "  canhgac --version | --help\n"
 "\n"
 "init      tạo thư mục dữ liệu, CA riêng, chứng thư TLS, cấu hình và tài khoản\n"
@@ -49,6 +60,10 @@ cli_usage(FILE *out)
 "hosts     các máy và điểm của chúng / hosts and their scores\n"
 "findings  các vi phạm còn mở (hoặc tất cả với --all) / open findings (or all\n"
 "          with --all)\n"
+"user      người dùng bảng điều khiển, mật khẩu, TOTP, khoá / console users,\n"
+"          passwords, TOTP, lockout\n"
+"audit-log kiểm tra chuỗi băm hoặc liệt kê nhật ký kiểm toán / verify the hash\n"
+"          chain of, or list, the audit log\n"
 "\n"
 "--data    thư mục dữ liệu (mặc định $CANHGAC_DATA hoặc /var/lib/canhgac) /\n"
 "          data directory (default $CANHGAC_DATA or /var/lib/canhgac)\n"
@@ -80,6 +95,38 @@ cli_option_error(char **argv)
 
 	return cli_usage_error("tùy chọn không hợp lệ hoặc thiếu giá trị "
 	    "“%s” — unknown option or missing value “%s”", bad, bad);
+}
+
+int
+cli_getopt(struct cli *c, int argc, char **argv,
+    const struct option *longopts, const char *name, int *status)
+{
+	static const struct option globalopts[] = {
+		CLI_GLOBAL_OPTIONS,
+		{NULL, 0, NULL, 0},
+	};
+	int ch, r;
+
+	if (longopts == NULL)
+		longopts = globalopts;
+	*status = EXIT_OK;
+	while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+		if (ch == '?' || ch == ':') {
+			*status = cli_option_error(argv);
+			return -1;
+		}
+		r = cli_global_option(c, ch, optarg);
+		if (r < 0) {
+			*status = EXIT_USAGE;
+			return -1;
+		}
+		if (r > 0)
+			return ch;
+	}
+	if (name != NULL && optind < argc)
+		*status = cli_usage_error("%s: đối số thừa “%s” — unexpected "
+		    "argument “%s”", name, argv[optind], argv[optind]);
+	return -1;
 }
 
 int
@@ -165,6 +212,29 @@ cli_store(const struct cli *c, const struct serverconf *sc, unsigned flags,
 		return -1;
 	}
 	return 0;
+}
+
+int
+cli_open(const struct cli *c, unsigned flags, struct serverconf *sc,
+    struct store **st)
+{
+	*st = NULL;
+	if (cli_conf(c, sc) != 0)
+		return -1;
+	if (cli_store(c, sc, flags, st) != 0) {
+		serverconf_free(sc);
+		memset(sc, 0, sizeof(*sc));
+		return -1;
+	}
+	return 0;
+}
+
+void
+cli_close(struct serverconf *sc, struct store *st)
+{
+	if (st != NULL)
+		store_close(st);
+	serverconf_free(sc);
 }
 
 const char *
@@ -264,6 +334,8 @@ main(int argc, char **argv)
 		{"agent", cmd_agent},
 		{"hosts", cmd_hosts},
 		{"findings", cmd_findings},
+		{"user", cmd_user},
+		{"audit-log", cmd_auditlog},
 	};
 	struct cli c;
 	const char *env;

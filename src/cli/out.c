@@ -463,39 +463,46 @@ out_jsonarr_end(struct out_jsonarr *a)
 	fputs(a->n == 0 ? "]\n" : "\n]\n", a->f);
 }
 
+/* A word the store keeps as an id, and how people read it. */
+struct out_word {
+	const char *id, *vi, *en;
+};
+
+static const char *
+out_word(const struct out_word *words, size_t n, const char *id, bool en)
+{
+	size_t i;
+
+	for (i = 0; id != NULL && i < n; i++)
+		if (strcmp(id, words[i].id) == 0)
+			return en ? words[i].en : words[i].vi;
+	return id != NULL ? id : "";
+}
+
 const char *
 out_status(const char *status, bool en)
 {
-	static const struct { const char *id, *vi, *en; } words[] = {
+	static const struct out_word words[] = {
 		{"fail", "không đạt", "fail"},
 		{"error", "lỗi", "error"},
 		{"pass", "đạt", "pass"},
 		{"na", "không áp dụng", "n/a"},
 	};
-	size_t i;
 
-	for (i = 0; status != NULL && i < sizeof(words) / sizeof(words[0]);
-	    i++)
-		if (strcmp(status, words[i].id) == 0)
-			return en ? words[i].en : words[i].vi;
-	return status != NULL ? status : "";
+	return out_word(words, sizeof(words) / sizeof(words[0]), status, en);
 }
 
 const char *
 out_severity(const char *severity, bool en)
 {
-	static const struct { const char *id, *vi, *en; } words[] = {
+	static const struct out_word words[] = {
 		{"critical", "nghiêm trọng", "critical"},
 		{"high", "cao", "high"},
 		{"medium", "trung bình", "medium"},
 		{"low", "thấp", "low"},
 		{"info", "thông tin", "info"},
 	};
-	size_t i;
 
-	for (i = 0; severity != NULL && i < sizeof(words) / sizeof(words[0]);
-	    i++)
-		if (strcmp(severity, words[i].id) == 0)
-			return en ? words[i].en : words[i].vi;
-	return severity != NULL ? severity : "";
+	return out_word(words, sizeof(words) / sizeof(words[0]), severity,
+	    en);
 }

@@ -51,6 +51,8 @@ struct http_server {
 	const struct http_route *routes;
 	size_t nroutes;
 	void *ctx;
+	struct http_fallback fallback;	/* handle NULL: none */
+	struct http_route fallback_route;
 	atomic_int inflight;
 };
 
@@ -356,6 +358,295 @@ http_header(const struct http_request *req, const char *name)
 	return MHD_lookup_connection_value(req->conn, MHD_HEADER_KIND, name);
 }
 
+/* --- the console's inputs: path, query, cookies, forms --------------- */
+
+const char *
+http_path(const struct http_request *req)
+{
+	return req->url;
+}
+
+bool
+http_percent_decode(const char *s, size_t len, bool plus, char *out,
+    size_t *outlen)
+{
+	size_t i, o = 0;
+
+	for (i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c == '%') {
+			int hi, lo;
+
+			if (i + 2 >= len)
+				return false;
+			hi = text_hexval((unsigned char)s[i + 1]);
+			lo = text_hexval((unsigned char)s[i + 2]);
+			if (hi < 0 || lo < 0)
+				return false;
+			c = (unsigned char)(hi * 16 + lo);
+			i += 2;
+		} else if (c == '+' && plus)
+			c = ' ';
+		if (c == 0 || (c < ' ' && c != '\t' && c != '\r' &&
+		    c != '\n') || c == 0x7f)
+			return false;
+		out[o++] = (char)c;
+	}
+	out[o] = '\0';
+	*outlen = o;
+	return text_valid_utf8(out, o);
+}
+
+struct http_query_ctx {
+	json_t *obj;
+	size_t n;
+};
+
+static enum MHD_Result
+http_query_arg(void *cls, enum MHD_ValueKind kind, const char *key,
+    const char *value)
+{
+	struct http_query_ctx *q = cls;
+	char *k, *v;
+	size_t klen, vlen;
+
+	(void)kind;
+	if (++q->n > HTTP_QUERY_MAX_ARGS)
+		return MHD_NO;
+	if (key == NULL)
+		return MHD_YES;
+	if (value == NULL)
+		value = "";
+	klen = strlen(key);
+	vlen = strlen(value);
+	if (klen == 0 || vlen > HTTP_HEADER_VALUE_MAX)
+		return MHD_YES;
+	k = malloc(klen + 1);
+	v = malloc(vlen + 1);
+	if (k != NULL && v != NULL &&
+	    http_percent_decode(key, klen, true, k, &klen) &&
+	    http_percent_decode(value, vlen, true, v, &vlen) &&
+	    json_object_get(q->obj, k) == NULL)
+		json_object_set_new(q->obj, k, json_stringn(v, vlen));
+	free(k);
+	free(v);
+	return MHD_YES;
+}
+
+json_t *
+http_query(const struct http_request *req)
+{
+	struct http_query_ctx q;
+
+	q.obj = json_object();
+	q.n = 0;
+	if (q.obj == NULL)
+		abort();
+	if (req->conn != NULL)
+		MHD_get_connection_values(req->conn, MHD_GET_ARGUMENT_KIND,
+		    http_query_arg, &q);
+	return q.obj;
+}
+
+/* cookie-octet of RFC 6265: no controls, space, '"', ',', ';', '\\'. */
+static bool
+http_cookie_octet(unsigned char c)
+{
+	return c >= 0x21 && c <= 0x7e && c != '"' && c != ',' && c != ';' &&
+	    c != '\\';
+}
+
+const char *
+http_cookie_find(const char *header, const char *name, char *buf,
+    size_t size)
+{
+	size_t nlen = strlen(name);
+	const char *p = header;
+
+	if (header == NULL || nlen == 0 || size == 0)
+		return NULL;
+	while (*p != '\0') {
+		const char *end, *eq, *v;
+		size_t vlen, i;
+
+		while (*p == ' ' || *p == '\t' || *p == ';')
+			p++;
+		if (*p == '\0')
+			break;
+		end = strchr(p, ';');
+		if (end == NULL)
+			end = p + strlen(p);
+		eq = memchr(p, '=', (size_t)(end - p));
+		if (eq != NULL && (size_t)(eq - p) == nlen &&
+		    memcmp(p, name, nlen) == 0) {
+			v = eq + 1;
+			vlen = (size_t)(end - v);
+			while (vlen > 0 && (v[vlen - 1] == ' ' ||
+			    v[vlen - 1] == '\t'))
+				vlen--;
+			if (vlen >= 2 && v[0] == '"' && v[vlen - 1] == '"') {
+				v++;
+				vlen -= 2;
+			}
+			if (vlen >= size)
+				return NULL;
+			for (i = 0; i < vlen; i++)
+				if (!http_cookie_octet((unsigned char)v[i]))
+					return NULL;
+			memcpy(buf, v, vlen);
+			buf[vlen] = '\0';
+			return buf;
+		}
+		p = end;
+	}
+	return NULL;
+}
+
+const char *
+http_cookie(const struct http_request *req, const char *name, char *buf,
+    size_t size)
+{
+	return http_cookie_find(http_header(req, "Cookie"), name, buf, size);
+}
+
+int
+http_form_parse(const char *s, size_t len, size_t max, json_t **out,
+    char *err, size_t errlen)
+{
+	json_t *obj;
+	const char *p = s, *end = s + len;
+	char *k = NULL, *v = NULL;
+	size_t n = 0;
+
+	*out = NULL;
+	if (len > max) {
+		snprintf(err, errlen, "biểu mẫu quá lớn (tối đa %zu byte) — "
+		    "form too large (at most %zu bytes)", max, max);
+		return -1;
+	}
+	if ((obj = json_object()) == NULL ||
+	    (k = malloc(len + 1)) == NULL || (v = malloc(len + 1)) == NULL) {
+		snprintf(err, errlen, "hết bộ nhớ — out of memory");
+		goto fail;
+	}
+	while (p < end) {
+		const char *amp = memchr(p, '&', (size_t)(end - p));
+		const char *fend = amp ? amp : end, *eq;
+		size_t klen, vlen;
+
+		eq = memchr(p, '=', (size_t)(fend - p));
+		if (fend == p) {
+			p = fend + 1;
+			continue;
+		}
+		if (++n > HTTP_FORM_MAX_FIELDS) {
+			snprintf(err, errlen, "biểu mẫu có quá nhiều trường (tối "
+			    "đa %d) — too many form fields (at most %d)",
+			    HTTP_FORM_MAX_FIELDS, HTTP_FORM_MAX_FIELDS);
+			goto fail;
+		}
+		if (eq == NULL)
+			eq = fend;
+		if (eq == p || !http_percent_decode(p, (size_t)(eq - p), true,
+		    k, &klen)) {
+			snprintf(err, errlen, "trường thứ %zu: tên không hợp lệ "
+			    "(mã %%XX sai, không phải UTF-8 hoặc ký tự điều "
+			    "khiển) — field %zu: invalid name (bad %%XX escape, "
+			    "not UTF-8 or a control character)", n, n);
+			goto fail;
+		}
+		if (!http_percent_decode(eq < fend ? eq + 1 : fend,
+		    eq < fend ? (size_t)(fend - eq - 1) : 0, true, v, &vlen)) {
+			char name[64];
+
+			snprintf(err, errlen, "trường “%s”: giá trị không hợp lệ "
+			    "(mã %%XX sai, không phải UTF-8 hoặc ký tự điều "
+			    "khiển) — field “%s”: invalid value (bad %%XX "
+			    "escape, not UTF-8 or a control character)",
+			    http_logval(name, sizeof(name), k),
+			    http_logval(name, sizeof(name), k));
+			goto fail;
+		}
+		if (json_object_get(obj, k) == NULL)
+			json_object_set_new(obj, k, json_stringn(v, vlen));
+		p = amp ? amp + 1 : end;
+	}
+	free(k);
+	free(v);
+	*out = obj;
+	return 0;
+fail:
+	free(k);
+	free(v);
+	json_decref(obj);
+	return -1;
+}
+
+static bool
+http_token_valid(const char *s)
+{
+	size_t i;
+
+	if (s[0] == '\0')
+		return false;
+	for (i = 0; s[i] != '\0'; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		    (c >= '0' && c <= '9') || strchr("!#$%&'*+-.^_`|~", c)))
+			return false;
+	}
+	return true;
+}
+
+int
+http_reply_header(struct http_reply *rep, const char *name,
+    const char *value)
+{
+	size_t nlen, vlen, i;
+
+	if (name == NULL || value == NULL || !http_token_valid(name))
+		return -1;
+	nlen = strlen(name);
+	vlen = strlen(value);
+	if (vlen > HTTP_HEADER_VALUE_MAX ||
+	    nlen + vlen + 2 > sizeof(rep->headers) - rep->headers_len)
+		return -1;
+	for (i = 0; i < vlen; i++)
+		if (((unsigned char)value[i] < ' ' && value[i] != '\t') ||
+		    (unsigned char)value[i] == 0x7f)
+			return -1;
+	memcpy(rep->headers + rep->headers_len, name, nlen + 1);
+	memcpy(rep->headers + rep->headers_len + nlen + 1, value, vlen + 1);
+	rep->headers_len += nlen + vlen + 2;
+	return 0;
+}
+
+const char *
+http_reply_header_get(const struct http_reply *rep, const char *name)
+{
+	size_t o = 0;
+
+	while (o < rep->headers_len) {
+		const char *n = rep->headers + o, *v = n + strlen(n) + 1;
+
+		if (strcasecmp(n, name) == 0)
+			return v;
+		o += strlen(n) + strlen(v) + 2;
+	}
+	return NULL;
+}
+
+/* A default header, unless the reply has its own of that name. */
+static void
+http_default_header(struct MHD_Response *r, const struct http_reply *rep,
+    const char *name, const char *value)
+{
+	if (http_reply_header_get(rep, name) == NULL)
+		MHD_add_response_header(r, name, value);
+}
+
 static enum MHD_Result
 http_queue(struct http_server *srv, struct http_request *req,
     struct http_reply *rep)
@@ -365,6 +656,7 @@ http_queue(struct http_server *srv, struct http_request *req,
 	enum MHD_Result ret;
 	char ra[16], lv[3][256];
 	int64_t us;
+	size_t o;
 
 	(void)srv;
 	if (rep->status == 0)
@@ -380,14 +672,20 @@ http_queue(struct http_server *srv, struct http_request *req,
 	rep->body = NULL;
 	MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE,
 	    rep->content_type ? rep->content_type : "application/json");
-	MHD_add_response_header(r, "Strict-Transport-Security",
+	http_default_header(r, rep, "Strict-Transport-Security",
 	    "max-age=63072000");
-	MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
-	MHD_add_response_header(r, "Cache-Control", "no-store");
-	MHD_add_response_header(r, "X-Frame-Options", "DENY");
-	MHD_add_response_header(r, "Content-Security-Policy",
+	http_default_header(r, rep, "X-Content-Type-Options", "nosniff");
+	http_default_header(r, rep, "Cache-Control", "no-store");
+	http_default_header(r, rep, "X-Frame-Options", "DENY");
+	http_default_header(r, rep, "Content-Security-Policy",
 	    "default-src 'none'; frame-ancestors 'none'");
-	MHD_add_response_header(r, "Referrer-Policy", "no-referrer");
+	http_default_header(r, rep, "Referrer-Policy", "no-referrer");
+	for (o = 0; o < rep->headers_len; ) {
+		const char *hn = rep->headers + o, *hv = hn + strlen(hn) + 1;
+
+		MHD_add_response_header(r, hn, hv);
+		o += strlen(hn) + strlen(hv) + 2;
+	}
 	if (rep->retry_after > 0) {
 		snprintf(ra, sizeof(ra), "%d", rep->retry_after);
 		MHD_add_response_header(r, MHD_HTTP_HEADER_RETRY_AFTER, ra);
@@ -453,6 +751,10 @@ http_begin(struct http_server *srv, struct http_request *req,
 		    "được phép", "HTTP method not allowed", NULL);
 		return true;
 	}
+	if (rt == NULL && srv->fallback.handle != NULL &&
+	    strncmp(req->url, "/api/", 5) != 0 &&
+	    strcmp(req->url, "/metrics") != 0)
+		rt = &srv->fallback_route;
 	if (rt == NULL) {
 		http_reply_error(rep, 404, "not-found", "không có đường dẫn này",
 		    "no such path", NULL);
@@ -521,7 +823,12 @@ http_access(void *cls, struct MHD_Connection *conn, const char *url,
 	const union MHD_ConnectionInfo *ci;
 
 	(void)version;
-	memset(&rep, 0, sizeof(rep));
+	rep.status = 0;
+	rep.content_type = NULL;
+	rep.body = NULL;
+	rep.len = 0;
+	rep.retry_after = 0;
+	rep.headers_len = 0;
 	if (req == NULL) {
 		if ((req = calloc(1, sizeof(*req))) == NULL)
 			return MHD_NO;
@@ -567,7 +874,8 @@ http_access(void *cls, struct MHD_Connection *conn, const char *url,
 		*upload_data_size = 0;
 		return MHD_YES;
 	}
-	req->route->handle(srv->ctx, req, &rep);
+	req->route->handle(req->route == &srv->fallback_route ?
+	    srv->fallback.ctx : srv->ctx, req, &rep);
 	return http_queue(srv, req, &rep);
 }
 
@@ -643,10 +951,30 @@ fail:
 	return -1;
 }
 
+/* Paths and query strings stay as sent: the console decodes them itself,
+ * strictly (http_percent_decode); the API's paths are plain. */
+static size_t
+http_unescape_none(void *cls, struct MHD_Connection *conn, char *s)
+{
+	(void)cls;
+	(void)conn;
+	return strlen(s);
+}
+
 struct http_server *
 http_server_start(const struct serverconf *sc, const char *cert_pem,
     const char *key_pem, const char *ca_pem, const struct http_route *routes,
     size_t nroutes, void *ctx, char *err, size_t errlen)
+{
+	return http_server_start_with(sc, cert_pem, key_pem, ca_pem, routes,
+	    nroutes, ctx, NULL, err, errlen);
+}
+
+struct http_server *
+http_server_start_with(const struct serverconf *sc, const char *cert_pem,
+    const char *key_pem, const char *ca_pem, const struct http_route *routes,
+    size_t nroutes, void *ctx, const struct http_fallback *fallback,
+    char *err, size_t errlen)
 {
 	struct http_server *srv;
 	unsigned int flags, per_ip;
@@ -663,6 +991,14 @@ http_server_start(const struct serverconf *sc, const char *cert_pem,
 	srv->routes = routes;
 	srv->nroutes = nroutes;
 	srv->ctx = ctx;
+	if (fallback != NULL) {
+		srv->fallback = *fallback;
+		srv->fallback_route.method = "*";
+		srv->fallback_route.path = "/";
+		srv->fallback_route.metric = METRICS_ROUTE_OTHER;
+		srv->fallback_route.max_body = fallback->max_body;
+		srv->fallback_route.handle = fallback->handle;
+	}
 	atomic_init(&srv->inflight, 0);
 	/* One address must not take every connection; loopback load tests
 	 * come from one address, so a quarter of the limit. */
@@ -697,6 +1033,7 @@ http_server_start(const struct serverconf *sc, const char *cert_pem,
 		    MHD_OPTION_THREAD_POOL_SIZE, (unsigned int)sc->threads,
 		    MHD_OPTION_NOTIFY_COMPLETED, http_completed, srv,
 		    MHD_OPTION_SIGPIPE_HANDLED_BY_APP, 1,
+		    MHD_OPTION_UNESCAPE_CALLBACK, http_unescape_none, NULL,
 		    MHD_OPTION_END);
 		if (l->daemon == NULL) {
 			snprintf(err, errlen, "%s: không khởi động được dịch vụ "

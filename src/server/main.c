@@ -1,7 +1,7 @@
 /*
  * main.c — canhgacd, the Canh Gác server: reads canhgacd.conf from the data
  * directory, opens the store, serves the agent API over TLS (http.c,
- * api.c), takes the unit and ward score snapshot every ten minutes, and
+ * api.c) and beside it the web console (web.c) on the same port, takes the unit and ward score snapshot every ten minutes, and
  * on SIGTERM or SIGINT stops accepting, lets the requests in progress
  * finish and closes the store. It stays in the foreground (systemd runs
  * it); canhgacd(8) describes every option, docs/server.md the rest.
@@ -26,6 +26,10 @@
 #include "server/http.h"
 #include "server/serverconf.h"
 #include "server/store.h"
+#include "server/page_act.h"
+#include "server/page_people.h"
+#include "server/page_reading.h"
+#include "server/web.h"
 
 #define EXIT_USAGE 2
 #define DEFAULT_DATA "/var/lib/canhgac"
@@ -271,6 +275,8 @@ main(int argc, char **argv)
 	struct pems pems;
 	struct store *st = NULL;
 	struct api *api;
+	struct web *web;
+	struct http_fallback console;
 	struct http_server *srv;
 	struct scores_job scores;
 	const struct http_route *routes;
@@ -297,7 +303,26 @@ main(int argc, char **argv)
 		serverconf_free(&sc);
 		return EXIT_USAGE;
 	}
+	/* The console's templates and catalogue are checked before anything
+	 * starts: a broken one names its file:line:col and we stop. */
+	if (pages_act_setup(&sc, err, sizeof(err)) != 0 ||
+	    (web = web_new(NULL, NULL, 0, err, sizeof(err))) == NULL) {
+		log_warnx("%s", err);
+		pems_free(&pems);
+		serverconf_free(&sc);
+		return EXIT_USAGE;
+	}
+	if (web_add_pages(web, pages_people, pages_people_n) != 0 ||
+	    web_add_pages(web, pages_reading, pages_reading_n) != 0 ||
+	    web_add_pages(web, pages_act, pages_act_n) != 0) {
+		log_warnx("quá nhiều bảng trang — too many page tables");
+		web_free(web);
+		pems_free(&pems);
+		serverconf_free(&sc);
+		return EXIT_USAGE;
+	}
 	if (o.test_only) {
+		web_free(web);
 		fprintf(stderr, "canhgacd: cấu hình hợp lệ — configuration OK "
 		    "(%s/%s)\n", sc.data_dir, SERVERCONF_FILE);
 		pems_free(&pems);
@@ -318,6 +343,7 @@ main(int argc, char **argv)
 	if (store_open(sc.store, 0, &st, err, sizeof(err)) != STORE_OK)
 		log_fatalx("%s: không mở được kho dữ liệu: %s — cannot open the "
 		    "store", sc.store, err);
+	web_set_store(web, st);
 	if (sc.store_max_size > 0 && store_set_max_size(st,
 	    sc.store_max_size) != STORE_OK)
 		log_warnx("event=store.warning msg=\"không đặt được "
@@ -326,10 +352,14 @@ main(int argc, char **argv)
 	    sizeof(err))) == NULL)
 		log_fatalx("%s", err);
 	routes = api_routes(api, &nroutes);
-	srv = http_server_start(&sc, pems.cert, pems.key, pems.ca, routes,
-	    nroutes, api, err, sizeof(err));
+	console.max_body = WEB_MAX_BODY;
+	console.handle = web_handle;
+	console.ctx = web;
+	srv = http_server_start_with(&sc, pems.cert, pems.key, pems.ca, routes,
+	    nroutes, api, &console, err, sizeof(err));
 	pems_free(&pems);
 	if (srv == NULL) {
+		web_free(web);
 		api_free(api);
 		store_close(st);
 		serverconf_free(&sc);
@@ -358,6 +388,7 @@ main(int argc, char **argv)
 	log_info("event=server.stopping signal=%d", sig);
 	http_server_stop(srv, STOP_GRACE_S);
 	scores_stop(&scores);
+	web_free(web);
 	api_free(api);
 	store_close(st);
 	log_info("event=server.stopped");

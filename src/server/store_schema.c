@@ -195,8 +195,108 @@ static const char store_schema_v1[] =
 	"CREATE TRIGGER events_removed AFTER DELETE ON events BEGIN"
 	" UPDATE counters SET n = n - 1 WHERE name = 'events'; END;";
 
+/* The console's sessions (web.c, store_sqlite_session.c): one row per
+ * signed-in browser, known by the SHA-256 of its cookie only. */
+static const char store_schema_v2[] =
+	"CREATE TABLE sessions ("
+	" id INTEGER PRIMARY KEY,"
+	" hash TEXT NOT NULL UNIQUE CHECK (length(hash) = 64),"
+	" user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
+	" csrf TEXT NOT NULL,"
+	" mfa_pending INTEGER NOT NULL DEFAULT 0,"
+	" created INTEGER NOT NULL,"
+	" last_used INTEGER NOT NULL,"
+	" expires INTEGER NOT NULL,"
+	" addr TEXT NOT NULL DEFAULT '');"
+	"CREATE INDEX sessions_user ON sessions(user_id);"
+	"CREATE INDEX sessions_expires ON sessions(expires);";
+
+/*
+ * People and the audit log (issue 4, docs/admin.md): the second factor
+ * and the lockout counters of each user, and the append-only,
+ * hash-chained audit log. The TOTP secrets are kept in the clear, like
+ * the rest of the store, which is readable by canhgacd's user alone.
+ */
+static const char store_schema_v3[] =
+	"ALTER TABLE users ADD COLUMN totp_secret TEXT;"
+	"ALTER TABLE users ADD COLUMN totp_pending TEXT;"
+	"ALTER TABLE users ADD COLUMN totp_last_step INTEGER NOT NULL"
+	" DEFAULT 0;"
+	"ALTER TABLE users ADD COLUMN failed_count INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE users ADD COLUMN failed_since INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE users ADD COLUMN locked_until INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE users ADD COLUMN lockouts INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE users ADD COLUMN password_changed INTEGER NOT NULL"
+	" DEFAULT 0;"
+
+	/* Every change made by a person. hash = SHA-256 over prev_hash
+	 * and the length-prefixed fields (store_sqlite_audit.c). */
+	"CREATE TABLE audit_log ("
+	" id INTEGER PRIMARY KEY AUTOINCREMENT,"
+	" time INTEGER NOT NULL,"
+	" actor TEXT NOT NULL,"
+	" actor_role TEXT NOT NULL DEFAULT '',"
+	" addr TEXT NOT NULL DEFAULT '',"
+	" action TEXT NOT NULL,"
+	" object TEXT NOT NULL DEFAULT '',"
+	" detail TEXT NOT NULL DEFAULT '{}',"
+	" prev_hash TEXT NOT NULL CHECK (length(prev_hash) = 64),"
+	" hash TEXT NOT NULL CHECK (length(hash) = 64));"
+	"CREATE INDEX audit_log_actor ON audit_log(actor, id);"
+	"CREATE INDEX audit_log_action ON audit_log(action, id);"
+	"CREATE INDEX audit_log_time ON audit_log(time);"
+	"CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log BEGIN"
+	" SELECT RAISE(ABORT, 'nhật ký kiểm toán chỉ được ghi thêm, không sửa"
+	" — the audit log is append-only: no UPDATE'); END;"
+	"CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log BEGIN"
+	" SELECT RAISE(ABORT, 'nhật ký kiểm toán chỉ được ghi thêm, không xoá"
+	" — the audit log is append-only: no DELETE'); END;";
+
+/* The findings workflow of the console (store_sqlite_workflow.c): what
+ * people did about a finding, per host and check, and each action. Read
+ * beside the findings; ingestion never writes here. The partial index
+ * serves the findings-by-check page (open failing rows per check). */
+static const char store_schema_v4[] =
+	"CREATE TABLE finding_workflow ("
+	" hid INTEGER NOT NULL REFERENCES hosts(hid),"
+	" check_id TEXT NOT NULL,"
+	" assignee_id INTEGER NOT NULL DEFAULT 0,"
+	" assigned_by TEXT, assigned_at INTEGER NOT NULL DEFAULT 0,"
+	" accept_reason TEXT, accepted_by TEXT,"
+	" accepted_at INTEGER NOT NULL DEFAULT 0,"
+	" accepted_until INTEGER NOT NULL DEFAULT 0,"
+	" fixed_by TEXT, fixed_at INTEGER NOT NULL DEFAULT 0,"
+	" ack_by TEXT, ack_at INTEGER NOT NULL DEFAULT 0,"
+	" PRIMARY KEY (hid, check_id)) WITHOUT ROWID;"
+	"CREATE TABLE finding_actions ("
+	" id INTEGER PRIMARY KEY,"
+	" hid INTEGER NOT NULL REFERENCES hosts(hid),"
+	" check_id TEXT NOT NULL,"
+	" time INTEGER NOT NULL,"
+	" actor TEXT NOT NULL,"
+	" action TEXT NOT NULL CHECK (action IN"
+	"  ('assign', 'accept', 'fixed', 'ack')),"
+	" assignee_id INTEGER NOT NULL DEFAULT 0,"
+	" reason TEXT CHECK (reason IS NULL OR length(reason) <= 4000),"
+	" until INTEGER NOT NULL DEFAULT 0);"
+	"CREATE INDEX finding_actions_finding ON"
+	" finding_actions(hid, check_id, time);"
+	"CREATE INDEX findings_open_check ON findings(check_id, status, hid)"
+	" WHERE resolved = 0;";
+
+/* The console's reading pages (store_sqlite_console.c): the oldest open
+ * findings of a severity, across the ward or a unit, walk this index in
+ * order and stop at the page's size instead of sorting every open row. */
+static const char store_schema_v5[] =
+	"CREATE INDEX findings_open_severity ON findings(severity, first_seen)"
+	" WHERE resolved = 0;";
+
 const char *const store_migrations[] = {
 	store_schema_v1,
+	store_schema_v2,
+	store_schema_v3,
+	store_schema_v4,
+	store_schema_v5,
 };
 const size_t store_nmigrations =
     sizeof(store_migrations) / sizeof(store_migrations[0]);

@@ -1,8 +1,9 @@
 /*
  * test_cli_out.c — canhgac's output helpers (src/cli/out.c): Vietnam time,
- * display width of Vietnamese text, cutting, and the escaping of what an
- * agent sends (terminal escapes, bidi overrides, invalid UTF-8) before it
- * reaches the administrator's terminal.
+ * display width of Vietnamese text, cutting, the escaping of what an agent
+ * sends (terminal escapes, bidi overrides, invalid UTF-8) before it reaches
+ * the administrator's terminal, the JSON array the listings stream and the
+ * words they translate.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -135,6 +136,58 @@ test_json(void **state)
 	json_decref(o);
 }
 
+/* The JSON array a listing streams: "[]" when empty, one element a line,
+ * the element released (ASan sees a leak otherwise). */
+static void
+test_jsonarr(void **state)
+{
+	struct out_jsonarr a;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *m;
+
+	(void)state;
+	m = open_memstream(&buf, &len);
+	out_jsonarr_begin(&a, m);
+	out_jsonarr_end(&a);
+	fclose(m);
+	assert_string_equal(buf, "[]\n");
+	free(buf);
+
+	buf = NULL;
+	m = open_memstream(&buf, &len);
+	out_jsonarr_begin(&a, m);
+	out_jsonarr_add(&a, json_pack("{s:s}", "máy", "kế-toán"));
+	out_jsonarr_add(&a, json_pack("{s:i,s:n}", "n", 2, "x"));
+	out_jsonarr_end(&a);
+	fclose(m);
+	assert_string_equal(buf,
+	    "[\n{\"máy\":\"kế-toán\"},\n{\"n\":2,\"x\":null}\n]\n");
+	free(buf);
+}
+
+/* Words the store keeps as ids, in either language; an id the store
+ * should not hold (an agent's word) is shown as it is, never dropped. */
+static void
+test_words(void **state)
+{
+	(void)state;
+	assert_string_equal(out_status("fail", false), "không đạt");
+	assert_string_equal(out_status("fail", true), "fail");
+	assert_string_equal(out_status("na", false), "không áp dụng");
+	assert_string_equal(out_status("na", true), "n/a");
+	assert_string_equal(out_severity("critical", false), "nghiêm trọng");
+	assert_string_equal(out_severity("info", true), "info");
+	assert_string_equal(out_severity("low", false), "thấp");
+	/* the two vocabularies stay apart */
+	assert_string_equal(out_status("high", false), "high");
+	assert_string_equal(out_severity("fail", false), "fail");
+	assert_string_equal(out_status("FAIL", false), "FAIL");
+	assert_string_equal(out_status("", true), "");
+	assert_string_equal(out_status(NULL, false), "");
+	assert_string_equal(out_severity(NULL, true), "");
+}
+
 int
 main(void)
 {
@@ -144,6 +197,8 @@ main(void)
 		cmocka_unit_test(test_escape),
 		cmocka_unit_test(test_table),
 		cmocka_unit_test(test_json),
+		cmocka_unit_test(test_jsonarr),
+		cmocka_unit_test(test_words),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
