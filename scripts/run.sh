@@ -95,8 +95,13 @@ echo "== canhgac findings (đang mở, nặng nhất trước / open, worst firs
 cat <<MSG
 
 Canh Gác đang chạy / is running: $url
+  Bảng điều khiển / console: $url/dang-nhap
   Tài khoản giám sát / supervisor account: admin
   Mật khẩu (chỉ in một lần) / password (shown once): $pw
+  Lần đăng nhập đầu, thiết lập mã TOTP bằng ứng dụng xác thực trên điện thoại
+  / at the first sign-in, set up TOTP with an authenticator app on a phone
+  (trình duyệt sẽ cảnh báo chứng thư: CA riêng của phường / the browser will
+  warn about the certificate: it comes from the ward's own CA)
   Chứng thư CA / CA certificate: $data/ca/ca.pem
   Dòng lệnh / command line: $bin/canhgac --data $data hosts | findings | token create --unit …
   Nhật ký / log: $run/canhgacd.log
