@@ -83,6 +83,10 @@ int cli_open(const struct cli *c, unsigned flags, struct serverconf *sc,
 void cli_close(struct serverconf *sc, struct store *st);
 /* The name of the person running the command, for the event log. */
 const char *cli_user(void);
+/* Appends what the administrator changed to the audit log, as
+ * "cli:<unix user>"; detail may be NULL and is released. */
+void cli_audit(struct store *st, const char *action, const char *object,
+    json_t *detail);
 
 /* Validates a name typed by the operator (unit, host, note): valid UTF-8,
  * no control characters, at most max bytes; returns its NFC form (malloc'd)

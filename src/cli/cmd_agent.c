@@ -172,6 +172,14 @@ agent_revoke(struct cli *c, int argc, char **argv)
 		free(host);
 		goto out;
 	}
+	if (r == STORE_OK) {
+		char object[64];
+		json_t *d = json_object();
+
+		snprintf(object, sizeof(object), "agent:%s", id);
+		out_json_str(d, "host", a.hostname);
+		cli_audit(st, "agent.revoked", object, d);
+	}
 	printf("đã thu hồi agent %s (máy %s); canhgacd từ chối nó ngay từ yêu "
 	    "cầu kế tiếp — agent %s (host %s) revoked; canhgacd refuses it "
 	    "from its next request\n", id, host, id, host);

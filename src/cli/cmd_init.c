@@ -630,6 +630,14 @@ init_make(struct init *in, const char *pwhash, char fpr[PKI_FPR_LEN])
 		log_warnx("%s: %s", sc.store, err);
 		goto out;
 	}
+	{
+		char object[300];
+		json_t *d = json_object();
+
+		snprintf(object, sizeof(object), "user:%s", in->admin);
+		json_object_set_new(d, "role", json_string("supervisor"));
+		cli_audit(st, "init", object, d);
+	}
 	rc = 0;
 out:
 	if (st != NULL)

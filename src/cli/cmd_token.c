@@ -53,7 +53,7 @@ token_ca_fingerprint(const struct serverconf *sc, char fpr[PKI_FPR_LEN])
 static void
 token_event(struct store *st, const char *kind, int64_t id, const char *unit)
 {
-	char err[512], *detail;
+	char err[512], object[64], *detail;
 	json_t *d = json_object();
 
 	json_object_set_new(d, "token_id", json_integer(id));
@@ -67,6 +67,11 @@ token_event(struct store *st, const char *kind, int64_t id, const char *unit)
 		log_warnx("không ghi được nhật ký sự kiện: %s — cannot write "
 		    "the event log", err);
 	free(detail);
+	snprintf(object, sizeof(object), "token:%lld", (long long)id);
+	d = json_object();
+	if (unit != NULL)
+		out_json_str(d, "unit", unit);
+	cli_audit(st, kind, object, d);
 }
 
 static int

@@ -75,12 +75,10 @@ static void
 user_audit(struct store *st, const char *action, const char *login,
     json_t *detail)
 {
-	char actor[320], object[300];
+	char object[300];
 
-	snprintf(actor, sizeof(actor), "cli:%s", cli_user());
 	snprintf(object, sizeof(object), "user:%s", login);
-	auth_audit(st, (int64_t)time(NULL), actor, "", "", action, object,
-	    detail);
+	cli_audit(st, action, object, detail);
 }
 
 /* ---- passwords ---------------------------------------------------------- */

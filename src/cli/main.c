@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <sodium.h>
@@ -20,6 +21,7 @@
 #include "cli/cli.h"
 #include "lib/log.h"
 #include "lib/text.h"
+#include "server/auth.h"
 
 void
 cli_usage(FILE *out)
@@ -235,6 +237,17 @@ cli_close(struct serverconf *sc, struct store *st)
 	if (st != NULL)
 		store_close(st);
 	serverconf_free(sc);
+}
+
+void
+cli_audit(struct store *st, const char *action, const char *object,
+    json_t *detail)
+{
+	char actor[320];
+
+	snprintf(actor, sizeof(actor), "cli:%s", cli_user());
+	auth_audit(st, (int64_t)time(NULL), actor, "", "", action, object,
+	    detail);
 }
 
 const char *
