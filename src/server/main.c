@@ -35,6 +35,7 @@
 #define DEFAULT_DATA "/var/lib/canhgac"
 #define PEM_MAX (64u << 10)
 #define SCORES_EVERY_S 600
+#define CHECKPOINT_EVERY_S 1
 #define STOP_GRACE_S 10
 
 static void
@@ -220,18 +221,27 @@ scores_main(void *arg)
 	struct timespec until;
 	char err[512], lv[600];
 
+	int64_t next_scores = 0;
+
 	pthread_mutex_lock(&j->lock);
 	while (!j->stop) {
 		pthread_mutex_unlock(&j->lock);
-		if (store_scores_snapshot(j->st, (int64_t)time(NULL), err,
-		    sizeof(err)) != STORE_OK)
-			log_warnx("event=scores.failed msg=%s",
+		clock_gettime(CLOCK_MONOTONIC, &until);
+		if (until.tv_sec >= next_scores) {
+			next_scores = until.tv_sec + SCORES_EVERY_S;
+			if (store_scores_snapshot(j->st, (int64_t)time(NULL),
+			    err, sizeof(err)) != STORE_OK)
+				log_warnx("event=scores.failed msg=%s",
+				    http_logval(lv, sizeof(lv), err));
+			else
+				log_debug("event=scores.snapshot");
+		}
+		if (store_checkpoint(j->st, err, sizeof(err)) != STORE_OK)
+			log_warnx("event=store.checkpoint_failed msg=%s",
 			    http_logval(lv, sizeof(lv), err));
-		else
-			log_debug("event=scores.snapshot");
 		pthread_mutex_lock(&j->lock);
 		clock_gettime(CLOCK_MONOTONIC, &until);
-		until.tv_sec += SCORES_EVERY_S;
+		until.tv_sec += CHECKPOINT_EVERY_S;
 		while (!j->stop && pthread_cond_timedwait(&j->cond, &j->lock,
 		    &until) != ETIMEDOUT)
 			;

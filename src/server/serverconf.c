@@ -233,8 +233,8 @@ serverconf_path(const char *data_dir, const char *p)
 static void
 serverconf_defaults(struct serverconf *sc)
 {
-	sc->threads = 4;
-	sc->max_connections = 1024;
+	sc->threads = 16;
+	sc->max_connections = 4096;
 	sc->timeout_s = 30;
 	sc->agent_cert_days = 730;
 	sc->batch_max_bytes = 8u << 20;
@@ -552,8 +552,8 @@ serverconf_write_default(const char *data_dir, const char *const *listen,
 "tls-key tls/server.key\n"
 "\n"
 "# Luồng xử lý và kết nối / worker threads and connections\n"
-"threads 4\n"
-"max-connections 1024\n"
+"threads 16\n"
+"max-connections 4096\n"
 "timeout 30s\n"
 "\n"
 "# Thời hạn chứng thư của agent (ngày) / agent certificate lifetime (days)\n"

@@ -11,8 +11,8 @@
  *	ca-key ca/ca.key
  *	tls-cert tls/server.pem
  *	tls-key tls/server.key
- *	threads 4
- *	max-connections 1024
+ *	threads 16
+ *	max-connections 4096
  *	timeout 30s
  *	agent-cert-days 730
  *	batch-max-bytes 8M		# as sent (compressed)

@@ -33,6 +33,7 @@ extern const size_t store_nmigrations;
  * and a few fixed ones); their SQL is in store_sqlite.c. */
 enum store_stmt {
 	S_BEGIN, S_COMMIT, S_ROLLBACK,
+	S_SAVEPOINT, S_RELEASE, S_ROLLBACK_TO,
 	S_AGENT_FOR_BATCH, S_BATCH_ADD, S_BATCH_COUNT, S_AGENT_SEEN,
 	S_HOST_GET, S_HOST_ADD, S_HOST_SEEN, S_HOST_UPDATE,
 	S_REPORT_ADD, S_SCORE_ADD,
@@ -50,6 +51,16 @@ struct check_slot {
 	uint64_t hash;
 };
 
+/* A caller of store_batch waiting for its batch to be committed: the
+ * queue of group commit (store_sqlite_batch.c). */
+struct batch_req;
+
+/* The write-ahead log: checkpointed by store_checkpoint from another
+ * connection, off the commit path; a commit that leaves more frames than
+ * this in the log checkpoints it itself (nobody called store_checkpoint),
+ * and the log file is cut back to this size once it restarts. */
+#define STORE_WAL_MAX_PAGES 8192	/* 32 MB of 4 KB pages */
+
 struct store {
 	sqlite3 *db;
 	pthread_mutex_t lock;		/* held by every store_* call */
@@ -58,6 +69,21 @@ struct store {
 	sqlite3_stmt *stmt[S_COUNT];
 	struct check_slot *checks;	/* CHECK_CACHE_SLOTS */
 	size_t nchecks;
+
+	/* group commit: batches waiting, and whether one caller is
+	 * storing a group of them (the leader) */
+	pthread_mutex_t queue_lock;
+	pthread_cond_t queue_done;
+	struct batch_req *queue, **queue_tail;
+	size_t nqueue;			/* batches in the queue */
+	bool leader;
+
+	/* checkpoints: frames in the log after the last commit (written
+	 * under lock, read by store_checkpoint), and the connection that
+	 * checkpoints, opened on first use */
+	_Atomic int wal_frames;
+	pthread_mutex_t ckpt_lock;
+	sqlite3 *ckpt_db;
 };
 
 /* Errors: err gets "<vi> — <en>"; sql_dberr maps an SQLite result to a
@@ -121,5 +147,20 @@ int sql_event_json(struct store *st, int64_t now, const char *kind,
 
 /* store_sqlite_batch.c: empties the check cache. */
 void sql_checks_forget(struct store *st);
+
+/* Values of facts (store_sqlite_batch.c writes, store_sqlite_read.c
+ * reads): a JSON text longer than STORE_PACK_MIN is kept as a BLOB, its
+ * length (4 bytes, big-endian) then the zlib stream, when that is
+ * shorter; a TEXT value is the JSON itself. sql_value_pack gives the
+ * malloc'd BLOB in *out (NULL: keep the text as it is) or -1 when out of
+ * memory. sql_value_text gives the column's JSON text: *tmp is a malloc'd
+ * copy to free when it was unpacked; NULL with err when a BLOB does not
+ * unpack whole within STORE_VALUE_MAX bytes. */
+#define STORE_PACK_MIN 512
+#define STORE_VALUE_MAX (64u << 20)
+int sql_value_pack(const char *text, size_t len, unsigned char **out,
+    size_t *outlen);
+const char *sql_value_text(struct store *st, sqlite3_stmt *s, int col,
+    char **tmp, size_t *len, const char *what, char *err, size_t errlen);
 
 #endif

@@ -6,12 +6,21 @@
  * the transaction back and answers STORE_EFULL, leaving the file as it was.
  *
  * This file holds the handle (one mutex serialising its calls, statements
- * prepared once), the migrations' runner, units, people, enrolment tokens,
- * agents and the event log. Ingestion is in store_sqlite_batch.c, reading
- * in store_sqlite_read.c, the schema in store_schema.c.
+ * prepared once), the migrations' runner, checkpoints, units, people,
+ * enrolment tokens, agents and the event log. Ingestion is in
+ * store_sqlite_batch.c, reading in store_sqlite_read.c, the schema in
+ * store_schema.c.
+ *
+ * Checkpoints leave the commit path: SQLite's automatic checkpoint (in the
+ * commit that crosses 1,000 pages of log, an fsync of the database while
+ * every batch waits) is replaced by store_checkpoint, which canhgacd calls
+ * from a background thread on a second connection that never takes the
+ * write lock. Should nobody call it, a commit leaving more than
+ * STORE_WAL_MAX_PAGES in the log checkpoints it, so the log stays bounded.
  */
 #include <inttypes.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -31,6 +40,9 @@ static const char *const store_sql[S_COUNT] = {
 	[S_BEGIN] = "BEGIN IMMEDIATE",
 	[S_COMMIT] = "COMMIT",
 	[S_ROLLBACK] = "ROLLBACK",
+	[S_SAVEPOINT] = "SAVEPOINT batch",
+	[S_RELEASE] = "RELEASE batch",
+	[S_ROLLBACK_TO] = "ROLLBACK TO batch",
 	[S_AGENT_FOR_BATCH] =
 	    "SELECT host_id, unit_id, revoked_at FROM agents WHERE id = ?1",
 	[S_BATCH_ADD] =
@@ -490,11 +502,68 @@ store_check_version(struct store *st, char *err, size_t errlen)
 	return STORE_OK;
 }
 
+/* Checkpoints. */
+
+/* After every commit of the writer, with the frames now in the log: a
+ * log nobody checkpointed is checkpointed here, in the commit, as SQLite
+ * would have done (never fully when a reader holds an old snapshot: the
+ * log then restarts later). */
+static int
+store_wal_hook(void *arg, sqlite3 *db, const char *name, int frames)
+{
+	struct store *st = arg;
+
+	atomic_store(&st->wal_frames, frames);
+	if (frames >= STORE_WAL_MAX_PAGES)
+		sqlite3_wal_checkpoint_v2(db, name, SQLITE_CHECKPOINT_PASSIVE,
+		    NULL, NULL);
+	return SQLITE_OK;
+}
+
+int
+store_checkpoint(struct store *st, char *err, size_t errlen)
+{
+	int rc, ret = STORE_OK;
+
+	if (st->readonly)
+		return sql_readonly_err(st, "ghi nhật ký vào tệp — checkpoint "
+		    "the log", err, errlen);
+	/* nothing written since the last restart of the log */
+	if (atomic_load(&st->wal_frames) == 0)
+		return STORE_OK;
+	pthread_mutex_lock(&st->ckpt_lock);
+	if (st->ckpt_db == NULL) {
+		rc = sqlite_open(st->path, SQLITE_OPEN_READWRITE |
+		    SQLITE_OPEN_NOMUTEX, STORE_BUSY_MS, "kho dữ liệu",
+		    "the store", &st->ckpt_db, err, errlen);
+		if (rc != SQLITE_OK) {
+			ret = store_code(NULL, rc);
+			goto out;
+		}
+	}
+	/* PASSIVE: copies what no reader still needs, never waits for the
+	 * write lock; SQLITE_BUSY (another checkpoint running) is no error */
+	rc = sqlite3_wal_checkpoint_v2(st->ckpt_db, NULL,
+	    SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+	if (rc != SQLITE_OK && (rc & 0xff) != SQLITE_BUSY) {
+		sqlite_error(st->ckpt_db, rc, st->path, "lỗi cơ sở dữ liệu "
+		    "(store_checkpoint)", "database error (store_checkpoint)",
+		    err, errlen);
+		ret = store_code(st->ckpt_db, rc);
+	}
+out:
+	pthread_mutex_unlock(&st->ckpt_lock);
+	return ret;
+}
+
+/* Opening. */
+
 int
 store_open(const char *path, unsigned flags, struct store **out, char *err,
     size_t errlen)
 {
 	struct store *st;
+	char sql[64];
 	int oflags, rc;
 
 	*out = NULL;
@@ -514,6 +583,10 @@ store_open(const char *path, unsigned flags, struct store **out, char *err,
 	st->path = text_dup(path);
 	st->readonly = (flags & STORE_READONLY) != 0;
 	pthread_mutex_init(&st->lock, NULL);
+	pthread_mutex_init(&st->queue_lock, NULL);
+	pthread_cond_init(&st->queue_done, NULL);
+	st->queue_tail = &st->queue;
+	pthread_mutex_init(&st->ckpt_lock, NULL);
 
 	/* the store holds password hashes: created 0600 (lib/sqlite.c);
 	 * calls are serialised by st->lock */
@@ -536,8 +609,17 @@ store_open(const char *path, unsigned flags, struct store **out, char *err,
 			goto fail;
 		if ((rc = store_check_version(st, err, errlen)) != STORE_OK)
 			goto fail;
-	} else if ((rc = store_migrate(st, err, errlen)) != STORE_OK)
-		goto fail;
+	} else {
+		if ((rc = store_migrate(st, err, errlen)) != STORE_OK)
+			goto fail;
+		snprintf(sql, sizeof(sql), "PRAGMA journal_size_limit = %d",
+		    STORE_WAL_MAX_PAGES * 4096);
+		if ((rc = exec(st, sql, "store_open", err, errlen)) !=
+		    STORE_OK)
+			goto fail;
+		/* replaces SQLite's automatic checkpoint */
+		sqlite3_wal_hook(st->db, store_wal_hook, st);
+	}
 	*out = st;
 	return STORE_OK;
 fail:
@@ -554,9 +636,14 @@ store_close(struct store *st)
 		return;
 	for (i = 0; i < S_COUNT; i++)
 		sqlite3_finalize(st->stmt[i]);
+	if (st->ckpt_db != NULL)
+		sqlite3_close(st->ckpt_db);
 	if (st->db != NULL)
 		sqlite3_close(st->db);
 	pthread_mutex_destroy(&st->lock);
+	pthread_mutex_destroy(&st->queue_lock);
+	pthread_cond_destroy(&st->queue_done);
+	pthread_mutex_destroy(&st->ckpt_lock);
 	free(st->checks);
 	free(st->path);
 	free(st);

@@ -9,7 +9,15 @@
  * latest report", and read as hosts.report_at), a fact section only when
  * its SHA-256 changed, a check's catalogue entry only when its text did.
  * A report older than the host's latest is kept as history only.
+ *
+ * Group commit: the callers that arrive while a group is being stored
+ * queue their batches; the next of them to lead stores up to GROUP_MAX
+ * of them in one transaction, each under its own savepoint (a failing
+ * batch is undone alone), commits once (one fsync for the group: an
+ * acknowledged batch is still on disk), then wakes each caller with its
+ * own result. Fact values are kept compressed (store_int.h).
  */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,12 +25,28 @@
 #include <jansson.h>
 #include <sodium.h>
 #include <sqlite3.h>
+#include <zlib.h>
 
 #include "lib/text.h"
 #include "server/store.h"
 #include "server/store_int.h"
 
 #define STORE_MAX_SECTIONS 1024		/* fact sections kept per host */
+#define GROUP_MAX 32			/* batches in one transaction */
+
+/* A caller of store_batch, on its stack while it waits in the queue. */
+struct batch_req {
+	const struct store_agent *a;
+	const struct ingest_batch *b;
+	int64_t now;
+	struct store_batch_result *r;
+	char *err;
+	size_t errlen;
+	int ret;
+	bool stored;			/* in the open transaction */
+	bool done;			/* committed, or refused: ret says */
+	struct batch_req *next;
+};
 
 /* An existing finding of a host, loaded for the merge. */
 struct old_finding {
@@ -512,9 +536,67 @@ sha256_hex(const char *text, size_t len, char out[65])
 	out[64] = '\0';
 }
 
+/* Fact values. */
+
+int
+sql_value_pack(const char *text, size_t len, unsigned char **out,
+    size_t *outlen)
+{
+	unsigned char *p;
+	uLongf n;
+
+	*out = NULL;
+	*outlen = 0;
+	if (len <= STORE_PACK_MIN || len > STORE_VALUE_MAX)
+		return 0;
+	n = compressBound((uLong)len);
+	if ((p = malloc(4 + n)) == NULL)
+		return -1;
+	if (compress2(p + 4, &n, (const Bytef *)text, (uLong)len,
+	    Z_DEFAULT_COMPRESSION) != Z_OK || 4 + n >= len) {
+		free(p);		/* kept as text */
+		return 0;
+	}
+	p[0] = (unsigned char)(len >> 24);
+	p[1] = (unsigned char)(len >> 16);
+	p[2] = (unsigned char)(len >> 8);
+	p[3] = (unsigned char)len;
+	*out = p;
+	*outlen = 4 + n;
+	return 0;
+}
+
+/* A section's new value as it is written: packed or as text. */
+struct fact_value {
+	const char *text;
+	unsigned char *blob;
+	size_t bloblen;
+};
+
+static int
+fact_value_init(struct batch_ctx *c, struct fact_value *v, const char *text)
+{
+	v->text = text;
+	if (sql_value_pack(text, strlen(text), &v->blob, &v->bloblen) != 0) {
+		sql_seterr(c->err, c->errlen, "hết bộ nhớ — out of memory");
+		return STORE_ERR;
+	}
+	return STORE_OK;
+}
+
+static void
+fact_value_bind(sqlite3_stmt *s, int i, const struct fact_value *v)
+{
+	if (v->blob != NULL)
+		sqlite3_bind_blob(s, i, v->blob, (int)v->bloblen,
+		    SQLITE_STATIC);
+	else
+		sql_bind_text(s, i, v->text);
+}
+
 static int
 fact_history_add(struct batch_ctx *c, const char *section,
-    const char *value, int64_t t)
+    const struct fact_value *value, int64_t t)
 {
 	sqlite3_stmt *s;
 	int rc;
@@ -525,7 +607,7 @@ fact_history_add(struct batch_ctx *c, const char *section,
 	sqlite3_bind_int64(s, 1, c->hid);
 	sqlite3_bind_int64(s, 2, t);
 	sql_bind_text(s, 3, section);
-	sql_bind_text(s, 4, value);
+	fact_value_bind(s, 4, value);
 	if ((rc = sql_run(s)) != SQLITE_OK)
 		return sql_dberr(c->st, rc, "store_batch facts", c->err,
 		    c->errlen);
@@ -535,27 +617,36 @@ fact_history_add(struct batch_ctx *c, const char *section,
 
 static int
 fact_put(struct batch_ctx *c, const char *section, const char *sha,
-    const char *value, int64_t t)
+    const char *text, int64_t t)
 {
+	struct fact_value v;
 	sqlite3_stmt *s;
-	int rc;
+	int rc, ret;
 
-	if ((s = sql_stmt(c->st, S_FACT_PUT, c->err, c->errlen)) == NULL)
+	if ((ret = fact_value_init(c, &v, text)) != STORE_OK)
+		return ret;
+	if ((s = sql_stmt(c->st, S_FACT_PUT, c->err, c->errlen)) == NULL) {
+		free(v.blob);
 		return STORE_ERR;
+	}
 	sqlite3_bind_int64(s, 1, c->hid);
 	sql_bind_text(s, 2, section);
 	sql_bind_text(s, 3, sha);
-	sql_bind_text(s, 4, value);
+	fact_value_bind(s, 4, &v);
 	sqlite3_bind_int64(s, 5, t);
 	if ((rc = sql_run(s)) != SQLITE_OK)
-		return sql_dberr(c->st, rc, "store_batch facts", c->err,
+		ret = sql_dberr(c->st, rc, "store_batch facts", c->err,
 		    c->errlen);
-	return fact_history_add(c, section, value, t);
+	else
+		ret = fact_history_add(c, section, &v, t);
+	free(v.blob);
+	return ret;
 }
 
 static int
 fact_del(struct batch_ctx *c, const char *section, int64_t t)
 {
+	static const struct fact_value gone = { "null", NULL, 0 };
 	sqlite3_stmt *s;
 	int rc;
 
@@ -566,7 +657,7 @@ fact_del(struct batch_ctx *c, const char *section, int64_t t)
 	if ((rc = sql_run(s)) != SQLITE_OK)
 		return sql_dberr(c->st, rc, "store_batch facts", c->err,
 		    c->errlen);
-	return fact_history_add(c, section, "null", t);
+	return fact_history_add(c, section, &gone, t);
 }
 
 /* The sections of facts whose value changed since the host's latest, each
@@ -874,15 +965,149 @@ batch_finish(struct batch_ctx *c)
 	    c->errlen);
 }
 
+/* Group commit. */
+
+/* Runs a savepoint statement: SQLITE_OK or the error. */
+static int
+savepoint(struct store *st, enum store_stmt id)
+{
+	sqlite3_stmt *s;
+
+	if ((s = sql_stmt(st, id, NULL, 0)) == NULL)
+		return SQLITE_ERROR;
+	return sql_run(s);
+}
+
+/* Undoes what the batch wrote (when SQLite did not already roll the
+ * whole transaction back: disk full, I/O error); what the check cache
+ * remembers may be undone with it. */
+static void
+batch_undo(struct store *st)
+{
+	if (!sqlite3_get_autocommit(st->db)) {
+		savepoint(st, S_ROLLBACK_TO);
+		savepoint(st, S_RELEASE);
+	}
+	sql_checks_forget(st);
+}
+
+/* One batch inside the group's transaction, under its own savepoint. */
+static int
+batch_run(struct store *st, struct batch_req *q)
+{
+	struct batch_ctx c;
+	bool dup;
+	size_t i;
+	int rc, ret;
+
+	memset(&c, 0, sizeof(c));
+	c.st = st;
+	c.b = q->b;
+	c.r = q->r;
+	c.agent_id = q->a->id;
+	c.now = q->now;
+	c.err = q->err;
+	c.errlen = q->errlen;
+
+	if ((rc = savepoint(st, S_SAVEPOINT)) != SQLITE_OK)
+		return sql_dberr(st, rc, "store_batch", q->err, q->errlen);
+	if ((ret = batch_start(&c, &dup)) != STORE_OK)
+		goto fail;
+	if (dup) {
+		/* nothing was written; also when the first copy is in this
+		 * very group */
+		q->r->duplicate = true;
+	} else {
+		for (i = 0; i < q->b->nreports; i++)
+			if ((ret = batch_report(&c, i)) != STORE_OK)
+				goto fail;
+		if ((ret = batch_finish(&c)) != STORE_OK)
+			goto fail;
+	}
+	if ((rc = savepoint(st, S_RELEASE)) != SQLITE_OK) {
+		ret = sql_dberr(st, rc, "store_batch", q->err, q->errlen);
+		goto fail;
+	}
+	return STORE_OK;
+fail:
+	batch_undo(st);
+	memset(q->r, 0, sizeof(*q->r));
+	return ret;
+}
+
+/* The batches of the transaction from first to end (excluded) that were
+ * stored in it are not: they get the error of why (ret, from's err). */
+static void
+group_lost(struct batch_req *first, struct batch_req *end, int ret,
+    const struct batch_req *from)
+{
+	struct batch_req *q;
+
+	for (q = first; q != end; q = q->next) {
+		if (!q->stored)
+			continue;
+		q->stored = false;
+		q->ret = ret;
+		memset(q->r, 0, sizeof(*q->r));
+		if (q != from)
+			sql_seterr(q->err, q->errlen, "%s", from->err);
+	}
+}
+
+/* Stores a group of batches: one transaction (or more, when SQLite
+ * rolls one back whole), one savepoint and one result per batch. */
+static void
+group_store(struct store *st, struct batch_req *g)
+{
+	struct batch_req *q, *first = NULL, *last = NULL;
+	int ret;
+
+	pthread_mutex_lock(&st->lock);
+	for (q = g; q != NULL; q = q->next) {
+		if (first == NULL) {
+			if ((ret = sql_tx_begin(st, "store_batch", q->err,
+			    q->errlen)) != STORE_OK) {
+				q->ret = ret;
+				continue;
+			}
+			first = q;
+		}
+		q->ret = batch_run(st, q);
+		q->stored = q->ret == STORE_OK;
+		if (q->stored)
+			last = q;
+		if (sqlite3_get_autocommit(st->db)) {
+			/* SQLite rolled the transaction back: the batches
+			 * before this one are lost with it */
+			if (q->ret == STORE_OK) {
+				sql_seterr(q->err, q->errlen, "%s: giao dịch "
+				    "bị hủy — %s: the transaction was rolled "
+				    "back", st->path, st->path);
+				q->ret = STORE_ERR;
+				q->stored = false;
+			}
+			group_lost(first, q, q->ret, q);
+			sql_checks_forget(st);
+			first = last = NULL;
+		}
+	}
+	if (first != NULL) {
+		if (last == NULL)
+			sql_tx_rollback(st);	/* nothing to keep */
+		else if ((ret = sql_tx_commit(st, "store_batch", last->err,
+		    last->errlen)) != STORE_OK)
+			group_lost(first, NULL, ret, last);
+	}
+	pthread_mutex_unlock(&st->lock);
+}
+
 int
 store_batch(struct store *st, const struct store_agent *a,
     const struct ingest_batch *b, int64_t now, struct store_batch_result *r,
     char *err, size_t errlen)
 {
-	struct batch_ctx c;
-	bool dup;
-	size_t i;
-	int ret;
+	struct batch_req me, *g, *q, *next, **end;
+	int n;
 
 	memset(r, 0, sizeof(*r));
 	if (b->batch_id == NULL || !sql_id_valid(b->batch_id,
@@ -892,43 +1117,50 @@ store_batch(struct store *st, const struct store_agent *a,
 		    "batch id");
 		return STORE_ERR;
 	}
-	memset(&c, 0, sizeof(c));
-	c.st = st;
-	c.b = b;
-	c.r = r;
-	c.agent_id = a->id;
-	c.now = now;
-	c.err = err;
-	c.errlen = errlen;
+	if (sql_writable(st, "lưu lô báo cáo — store a batch", err,
+	    errlen) != STORE_OK)
+		return STORE_ERR;
+	memset(&me, 0, sizeof(me));
+	me.a = a;
+	me.b = b;
+	me.now = now;
+	me.r = r;
+	me.err = err;
+	me.errlen = errlen;
 
-	pthread_mutex_lock(&st->lock);
-	if ((ret = sql_writable(st, "lưu lô báo cáo — store a batch", err,
-	    errlen)) != STORE_OK ||
-	    (ret = sql_tx_begin(st, "store_batch", err, errlen)) != STORE_OK)
-		goto out;
-	if ((ret = batch_start(&c, &dup)) != STORE_OK)
-		goto fail;
-	if (dup) {
-		sql_tx_rollback(st);	/* nothing was written */
-		r->duplicate = true;
-		goto out;
+	pthread_mutex_lock(&st->queue_lock);
+	*st->queue_tail = &me;
+	st->queue_tail = &me.next;
+	st->nqueue++;
+	for (;;) {
+		while (!me.done && st->leader)
+			pthread_cond_wait(&st->queue_done, &st->queue_lock);
+		if (me.done)
+			break;
+		/* lead: the first GROUP_MAX batches of the queue (this one
+		 * among them unless the queue is longer) */
+		st->leader = true;
+		g = st->queue;
+		for (end = &st->queue, n = 0; *end != NULL && n < GROUP_MAX;
+		    end = &(*end)->next, n++)
+			;
+		st->queue = *end;
+		if (st->queue == NULL)
+			st->queue_tail = &st->queue;
+		*end = NULL;
+		st->nqueue -= (size_t)n;
+		pthread_mutex_unlock(&st->queue_lock);
+
+		group_store(st, g);
+
+		pthread_mutex_lock(&st->queue_lock);
+		for (q = g; q != NULL; q = next) {
+			next = q->next;
+			q->done = true;	/* its caller may return now */
+		}
+		st->leader = false;
+		pthread_cond_broadcast(&st->queue_done);
 	}
-	for (i = 0; i < b->nreports; i++)
-		if ((ret = batch_report(&c, i)) != STORE_OK)
-			goto fail;
-	if ((ret = batch_finish(&c)) != STORE_OK)
-		goto fail;
-	ret = sql_tx_commit(st, "store_batch", err, errlen);
-	if (ret != STORE_OK) {
-		r->reports = r->skipped = 0;
-		r->opened = r->resolved = r->fact_changes = 0;
-	}
-	goto out;
-fail:
-	sql_tx_rollback(st);
-	memset(r, 0, sizeof(*r));
-out:
-	pthread_mutex_unlock(&st->lock);
-	return ret;
+	pthread_mutex_unlock(&st->queue_lock);
+	return me.ret;
 }
-

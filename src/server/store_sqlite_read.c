@@ -4,6 +4,8 @@
  * scores and the counters of /metrics. Filters are bound as values, never
  * written into SQL, so quotes and wildcards in a host name match only
  * themselves. Also works on a read-only handle while canhgacd writes.
+ * Fact values kept compressed (store_int.h) are unpacked here, their size
+ * bounded, so that a caller only ever sees JSON text.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,10 +13,59 @@
 
 #include <jansson.h>
 #include <sqlite3.h>
+#include <zlib.h>
 
 #include "lib/text.h"
 #include "server/store.h"
 #include "server/store_int.h"
+
+/* Fact values. */
+
+const char *
+sql_value_text(struct store *st, sqlite3_stmt *s, int col, char **tmp,
+    size_t *len, const char *what, char *err, size_t errlen)
+{
+	const unsigned char *p;
+	size_t n;
+	uLongf got;
+	int bytes;
+	char *t;
+
+	*tmp = NULL;
+	if (sqlite3_column_type(s, col) != SQLITE_BLOB) {
+		p = sqlite3_column_text(s, col);
+		*len = (size_t)sqlite3_column_bytes(s, col);
+		return p != NULL ? (const char *)p : "null";
+	}
+	p = sqlite3_column_blob(s, col);
+	bytes = sqlite3_column_bytes(s, col);
+	if (p == NULL || bytes < 5)
+		goto corrupt;
+	n = (size_t)p[0] << 24 | (size_t)p[1] << 16 | (size_t)p[2] << 8 |
+	    (size_t)p[3];
+	if (n == 0 || n > STORE_VALUE_MAX)
+		goto corrupt;
+	if ((t = malloc(n + 1)) == NULL) {
+		sql_seterr(err, errlen, "hết bộ nhớ — out of memory");
+		return NULL;
+	}
+	got = (uLongf)n;
+	/* uncompress stops at n bytes: Z_BUF_ERROR when there is more */
+	if (uncompress((Bytef *)t, &got, p + 4, (uLong)(bytes - 4)) != Z_OK ||
+	    got != n || memchr(t, '\0', n) != NULL) {
+		free(t);
+		goto corrupt;
+	}
+	t[n] = '\0';
+	*tmp = t;
+	*len = n;
+	return t;
+corrupt:
+	sql_seterr(err, errlen,
+	    "%s: %s: giá trị nén bị hỏng — %s: %s: corrupt compressed value",
+	    st->path, what, st->path, what);
+	return NULL;
+}
 
 /* Reading. */
 
@@ -209,7 +260,9 @@ store_host_facts(struct store *st, const char *host_id, char **json,
 	sqlite3_stmt *s = NULL;
 	int64_t hid;
 	json_t *key;
-	char *k;
+	const char *v;
+	char *k, *tmp, what[128];
+	size_t vlen;
 	int rc, ret, n = 0;
 
 	*json = NULL;
@@ -233,19 +286,27 @@ store_host_facts(struct store *st, const char *host_id, char **json,
 			b.oom = true;
 			break;
 		}
+		snprintf(what, sizeof(what), "host_facts %s.%s", host_id,
+		    sql_col_text(s, 0));
+		if ((v = sql_value_text(st, s, 1, &tmp, &vlen, what, err,
+		    errlen)) == NULL) {
+			free(k);
+			ret = STORE_ERR;
+			break;
+		}
 		if (n++ > 0)
 			buf_add(&b, ",", 1);
 		buf_add(&b, k, strlen(k));
 		buf_add(&b, ":", 1);
-		buf_add(&b, sql_col_text(s, 1),
-		    (size_t)sqlite3_column_bytes(s, 1));
+		buf_add(&b, v, vlen);
+		free(tmp);
 		free(k);
 	}
 	buf_add(&b, "}", 1);
-	if (b.oom) {
+	if (ret == STORE_OK && b.oom) {
 		sql_seterr(err, errlen, "hết bộ nhớ — out of memory");
 		ret = STORE_ERR;
-	} else if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+	} else if (ret == STORE_OK && rc != SQLITE_DONE && rc != SQLITE_ROW)
 		ret = sql_dberr(st, rc, "store_host_facts", err, errlen);
 	if (ret == STORE_OK) {
 		*json = b.p;
@@ -266,6 +327,8 @@ store_fact_history(struct store *st, const char *host_id, int limit,
 	struct store_fact_change ch;
 	sqlite3_stmt *s;
 	int64_t hid;
+	size_t vlen;
+	char *tmp, what[128];
 	int rc, ret;
 
 	pthread_mutex_lock(&st->lock);
@@ -280,8 +343,16 @@ store_fact_history(struct store *st, const char *host_id, int limit,
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		ch.time = sqlite3_column_int64(s, 0);
 		ch.section = sql_col_text(s, 1);
-		ch.value = sql_col_text(s, 2);
-		if ((ret = cb(&ch, arg)) != 0)
+		snprintf(what, sizeof(what), "fact_history %s.%s", host_id,
+		    ch.section ? ch.section : "");
+		if ((ch.value = sql_value_text(st, s, 2, &tmp, &vlen, what,
+		    err, errlen)) == NULL) {
+			ret = STORE_ERR;
+			break;
+		}
+		ret = cb(&ch, arg);
+		free(tmp);
+		if (ret != 0)
 			break;
 	}
 	ret = sql_finish(st, s, rc, ret, "store_fact_history", err, errlen);

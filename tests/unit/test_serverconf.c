@@ -73,7 +73,7 @@ test_defaults(void **state)
 	assert_string_equal(sc.store, p);
 	free(p);
 	assert_true(sc.ca_key[0] == '/');
-	assert_int_equal(sc.threads, 4);
+	assert_int_equal(sc.threads, 16);
 	assert_int_equal(sc.timeout_s, 30);
 	assert_int_equal(sc.batch_max_bytes, 8u << 20);
 	assert_int_equal(sc.batch_max_inflated, 32u << 20);

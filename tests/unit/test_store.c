@@ -3,8 +3,10 @@
  * temporary directory: migrations, enrolment refusals, batches (duplicate,
  * skipped report, older report), the life of a finding, fact history, a
  * reader beside a writer, a full disk and recovery, SQL metacharacters
- * taken literally, filters and counters. Batches are built here by hand,
- * as ingest_parse() would leave them.
+ * taken literally, filters and counters, group commit (a known group with
+ * a duplicate, a failing batch, a revoked agent and a full disk in it;
+ * many writers retrying) and compressed fact values (damaged ones too).
+ * Batches are built here by hand, as ingest_parse() would leave them.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -21,6 +23,7 @@
 
 #include <jansson.h>
 #include <sqlite3.h>
+#include <zlib.h>
 
 #include "server/store.h"
 #include "server/store_int.h"
@@ -1420,6 +1423,502 @@ test_stats(void **state)
 	assert_int_equal(calls, 1);
 }
 
+/* Group commit: callers arriving while a group is stored wait in the
+ * queue, and the next leader stores them in one transaction. The test
+ * holds the store's lock so that the group is known: the first caller
+ * leads alone and waits for the lock; the others queue behind it, in the
+ * order they are started, and form the next group. */
+struct caller {
+	struct fx *fx;
+	const struct store_agent *a;
+	const char *batch_id;
+	struct rep p[2];
+	size_t n;
+	int64_t now;
+	struct store_batch_result r;
+	int ret;
+	char err[512];
+	pthread_t t;
+};
+
+static void *
+caller_main(void *arg)
+{
+	struct caller *c = arg;
+	struct ingest_report rr[2];
+	struct ingest_batch b;
+	size_t i;
+
+	for (i = 0; i < c->n; i++) {
+		rr[i] = c->p[i].r;
+		rr[i].findings = c->p[i].f;
+		rr[i].facts = c->p[i].facts;
+	}
+	memset(&b, 0, sizeof(b));
+	b.batch_id = c->batch_id;
+	b.nreports = c->n;
+	b.reports = rr;
+	c->ret = store_batch(c->fx->st, c->a, &b, c->now, &c->r, c->err,
+	    sizeof(c->err));
+	return NULL;
+}
+
+/* Waits until a leader runs and n batches wait behind it. */
+static void
+queue_wait(struct store *st, size_t n)
+{
+	bool ok;
+
+	for (;;) {
+		pthread_mutex_lock(&st->queue_lock);
+		ok = st->leader && st->nqueue == n;
+		pthread_mutex_unlock(&st->queue_lock);
+		if (ok)
+			return;
+		usleep(1000);
+	}
+}
+
+static void
+caller_start(struct caller *c, size_t queued)
+{
+	assert_int_equal(pthread_create(&c->t, NULL, caller_main, c), 0);
+	queue_wait(c->fx->st, queued);
+}
+
+static void
+test_group_commit(void **state)
+{
+	struct fx *fx = *state;
+	struct store_agent a[5];
+	struct caller c[7], *dup1, *dup2;
+	struct store_stats s;
+	struct evs ev;
+	size_t i;
+
+	enrol(fx, &a[0], "agent1", "host-1", "may-1");
+	enrol(fx, &a[1], "agent2", "host-2", "may-2");
+	enrol(fx, &a[2], "agent3", "host-3", "may-3");
+	enrol(fx, &a[3], "agent4", "host-4", "may-4");
+	enrol(fx, &a[4], "agent5", "host-5", "may-5");
+	assert_int_equal(store_agent_revoke(fx->st, "agent5", T0 + 1, "test",
+	    fx->err, sizeof(fx->err)), STORE_OK);
+	memset(c, 0, sizeof(c));
+	for (i = 0; i < 7; i++) {
+		c[i].fx = fx;
+		c[i].now = T0 + 100;
+		c[i].n = 1;
+	}
+	/* 0: the leader of the first group, alone */
+	c[0].a = &a[3];
+	c[0].batch_id = "lead-0001";
+	rep_init(&c[0].p[0], "report-4001", T0 + 90, "host-4", "may-4", 50);
+	rep_add(&c[0].p[0], F("ssh-root-login", INGEST_FAIL, "high", "yes"));
+	/* 1, 2: the same batch twice in one group */
+	for (i = 1; i <= 2; i++) {
+		c[i].a = &a[0];
+		c[i].batch_id = "batch-0001";
+		rep_init(&c[i].p[0], "report-1001", T0 + 90, "host-1",
+		    "may-1", 40);
+		rep_add(&c[i].p[0], F("usb-storage", INGEST_FAIL, "critical",
+		    "sdb"));
+	}
+	/* 3: fails after writing its first report and a check's entry */
+	c[3].a = &a[1];
+	c[3].batch_id = "bad-0001";
+	c[3].n = 2;
+	rep_init(&c[3].p[0], "report-2001", T0 + 80, "host-2", "may-2", 10);
+	rep_add(&c[3].p[0], F("only-here", INGEST_FAIL, "high", "from bad"));
+	rep_add(&c[3].p[0], F("bad-only", INGEST_FAIL, "high", "x"));
+	rep_init(&c[3].p[1], "report-2002", T0 + 81, "host-1", "may-1", 10);
+	/* 4: the same agent, after the failure, with the same check */
+	c[4].a = &a[1];
+	c[4].batch_id = "batch-0002";
+	rep_init(&c[4].p[0], "report-2003", T0 + 90, "host-2", "may-2", 70);
+	rep_add(&c[4].p[0], F("only-here", INGEST_FAIL, "high", "from good"));
+	/* 5: a revoked agent */
+	c[5].a = &a[4];
+	c[5].batch_id = "batch-0005";
+	rep_init(&c[5].p[0], "report-5001", T0 + 90, "host-5", "may-5", 70);
+	/* 6: an ordinary batch */
+	c[6].a = &a[2];
+	c[6].batch_id = "batch-0003";
+	rep_init(&c[6].p[0], "report-3001", T0 + 90, "host-3", "may-3", 90);
+	rep_add(&c[6].p[0], F("firewall-on", INGEST_PASS, "medium", NULL));
+
+	pthread_mutex_lock(&fx->st->lock);
+	caller_start(&c[0], 0);
+	for (i = 1; i < 7; i++)
+		caller_start(&c[i], i);
+	pthread_mutex_unlock(&fx->st->lock);
+	for (i = 0; i < 7; i++)
+		pthread_join(c[i].t, NULL);
+
+	assert_int_equal(c[0].ret, STORE_OK);
+	assert_int_equal(c[0].r.reports, 1);
+	/* one copy stored, the other a duplicate, both acknowledged */
+	assert_int_equal(c[1].ret, STORE_OK);
+	assert_int_equal(c[2].ret, STORE_OK);
+	assert_true(c[1].r.duplicate != c[2].r.duplicate);
+	dup1 = c[1].r.duplicate ? &c[2] : &c[1];
+	dup2 = c[1].r.duplicate ? &c[1] : &c[2];
+	assert_int_equal(dup1->r.reports, 1);
+	assert_int_equal(dup1->r.opened, 1);
+	assert_int_equal(dup2->r.reports, 0);
+	/* the failing batch alone is undone, with its own error */
+	assert_int_equal(c[3].ret, STORE_ERR);
+	assert_non_null(strstr(c[3].err, "reports[1].host.id"));
+	assert_int_equal(c[3].r.reports, 0);
+	assert_int_equal(c[4].ret, STORE_OK);
+	assert_int_equal(c[4].r.reports, 1);
+	assert_int_equal(c[4].r.opened, 1);
+	assert_int_equal(c[5].ret, STORE_EREVOKED);
+	assert_non_null(strstr(c[5].err, "revoked"));
+	assert_int_equal(c[6].ret, STORE_OK);
+	assert_int_equal(c[6].r.reports, 1);
+
+	s = stats(fx->st);
+	assert_int_equal(s.batches, 4);
+	assert_int_equal(s.reports, 4);
+	/* the check's entry written by the undone batch was written again
+	 * (the handle's cache forgot it): the finding joins its check */
+	assert_string_equal(finding(fx, "host-2", "only-here")->evidence,
+	    "from good");
+	assert_string_equal(finding(fx, "host-2", "only-here")->title_en,
+	    "Title");
+	{
+		struct fset none;
+
+		findings(fx, "host-2", "bad-only", NULL, true, &none);
+		assert_int_equal(none.n, 0);
+	}
+	memset(&ev, 0, sizeof(ev));
+	assert_int_equal(store_events(fx->st, 0, 16, ev_cb, &ev, fx->err,
+	    sizeof(fx->err)), STORE_OK);
+	/* 5 enrolments, 1 revocation, 4 batches stored */
+	assert_int_equal(ev.n, 10);
+
+	/* the refused batch may come again, fixed; the stored one is a
+	 * duplicate now */
+	c[3].n = 1;
+	caller_main(&c[3]);
+	assert_int_equal(c[3].ret, STORE_OK);
+	assert_false(c[3].r.duplicate);
+	caller_main(dup2);
+	assert_int_equal(dup2->ret, STORE_OK);
+	assert_true(dup2->r.duplicate);
+	assert_int_equal(stats(fx->st).batches, 5);
+}
+
+/* A group in which one batch does not fit: it alone is refused as full,
+ * or, when SQLite gives up the whole transaction, every batch of the
+ * group fails with it; none is half stored, nothing acknowledged is
+ * missing, and the file is sound. */
+static void
+test_group_full(void **state)
+{
+	struct fx *fx = *state;
+	struct store_agent a[3];
+	struct caller c[4];
+	struct store_stats s0, s1;
+	char *big, *ok;
+	size_t i;
+	int stored = 0;
+
+	enrol(fx, &a[0], "agent1", "host-1", "may-1");
+	enrol(fx, &a[1], "agent2", "host-2", "may-2");
+	enrol(fx, &a[2], "agent3", "host-3", "may-3");
+	big = malloc(200000);
+	assert_non_null(big);
+	memset(big, 'x', 199999);
+	big[199999] = '\0';
+	memset(c, 0, sizeof(c));
+	for (i = 0; i < 4; i++) {
+		c[i].fx = fx;
+		c[i].now = T0 + 100;
+		c[i].n = 1;
+		c[i].a = &a[i % 3];
+	}
+	c[0].batch_id = "lead-0001";
+	rep_init(&c[0].p[0], "report-0001", T0 + 90, "host-1", "may-1", 50);
+	c[1].batch_id = "small-0001";
+	rep_init(&c[1].p[0], "report-0002", T0 + 90, "host-2", "may-2", 50);
+	rep_add(&c[1].p[0], F("ssh-root-login", INGEST_FAIL, "high", "yes"));
+	c[2].batch_id = "big-0001";
+	rep_init(&c[2].p[0], "report-0003", T0 + 90, "host-3", "may-3", 50);
+	rep_add(&c[2].p[0], F("c1", INGEST_FAIL, "high", big));
+	c[3].a = &a[0];
+	c[3].batch_id = "small-0002";
+	rep_init(&c[3].p[0], "report-0004", T0 + 95, "host-1", "may-1", 60);
+	rep_add(&c[3].p[0], F("usb-storage", INGEST_FAIL, "critical", "sdb"));
+
+	s0 = stats(fx->st);
+	assert_int_equal(store_set_max_size(fx->st, s0.db_bytes + 65536),
+	    STORE_OK);
+	pthread_mutex_lock(&fx->st->lock);
+	caller_start(&c[0], 0);
+	for (i = 1; i < 4; i++)
+		caller_start(&c[i], i);
+	pthread_mutex_unlock(&fx->st->lock);
+	for (i = 0; i < 4; i++)
+		pthread_join(c[i].t, NULL);
+
+	assert_int_equal(c[0].ret, STORE_OK);
+	assert_int_equal(c[2].ret, STORE_EFULL);
+	assert_non_null(strstr(c[2].err, "disk full"));
+	assert_int_equal(c[2].r.reports, 0);
+	for (i = 1; i < 4; i += 2) {
+		if (c[i].ret == STORE_OK) {
+			assert_int_equal(c[i].r.reports, 1);
+			stored++;
+		} else {
+			assert_int_equal(c[i].ret, STORE_EFULL);
+			assert_int_equal(c[i].r.reports, 0);
+		}
+	}
+	s1 = stats(fx->st);
+	assert_int_equal(s1.batches, s0.batches + 1 + stored);
+	assert_int_equal(s1.reports, s0.reports + 1 + stored);
+	ok = raw1(fx->path, "PRAGMA integrity_check");
+	assert_string_equal(ok, "ok");
+	free(ok);
+
+	/* room again: the refused ones are stored, the others duplicates */
+	assert_int_equal(store_set_max_size(fx->st, 0), STORE_OK);
+	for (i = 1; i < 4; i++) {
+		bool was = c[i].ret == STORE_OK;
+
+		caller_main(&c[i]);
+		assert_int_equal(c[i].ret, STORE_OK);
+		assert_int_equal(c[i].r.duplicate, was);
+	}
+	assert_int_equal(stats(fx->st).reports, s0.reports + 4);
+	free(big);
+}
+
+/* Many callers at once, each batch sent twice (an agent retrying): every
+ * batch stored exactly once. */
+struct storm {
+	struct fx *fx;
+	struct store_agent a;
+	int stored, dups, failed;
+	pthread_t t;
+};
+
+static void *
+storm_main(void *arg)
+{
+	struct storm *w = arg;
+	struct caller c;
+	char bid[32], rid[32];
+	int i, k;
+
+	for (i = 0; i < 12; i++)
+		for (k = 0; k < 2; k++) {
+			memset(&c, 0, sizeof(c));
+			c.fx = w->fx;
+			c.a = &w->a;
+			c.n = 1;
+			c.now = T0 + 10 * i + 1;
+			snprintf(bid, sizeof(bid), "batch-%04d", i);
+			snprintf(rid, sizeof(rid), "report-%04d", i);
+			c.batch_id = bid;
+			rep_init(&c.p[0], rid, T0 + 10 * i, w->a.host_id,
+			    w->a.hostname, i);
+			rep_add(&c.p[0], F("ssh-root-login", i % 2 ?
+			    INGEST_FAIL : INGEST_PASS, "high", "yes"));
+			caller_main(&c);
+			if (c.ret != STORE_OK)
+				w->failed++;
+			else if (c.r.duplicate)
+				w->dups++;
+			else if (c.r.reports == 1)
+				w->stored++;
+		}
+	return NULL;
+}
+
+static void
+test_group_storm(void **state)
+{
+	struct fx *fx = *state;
+	struct storm w[8];
+	char id[16], host[16];
+	size_t i;
+
+	memset(w, 0, sizeof(w));
+	for (i = 0; i < 8; i++) {
+		snprintf(id, sizeof(id), "agent%zu", i);
+		snprintf(host, sizeof(host), "host-%zu", i);
+		w[i].fx = fx;
+		enrol(fx, &w[i].a, id, host, host);
+	}
+	for (i = 0; i < 8; i++)
+		assert_int_equal(pthread_create(&w[i].t, NULL, storm_main,
+		    &w[i]), 0);
+	for (i = 0; i < 8; i++) {
+		pthread_join(w[i].t, NULL);
+		assert_int_equal(w[i].failed, 0);
+		assert_int_equal(w[i].stored, 12);
+		assert_int_equal(w[i].dups, 12);
+	}
+	assert_int_equal(stats(fx->st).batches, 96);
+	assert_int_equal(stats(fx->st).reports, 96);
+	assert_int_equal(stats(fx->st).findings_open, 8);
+	assert_int_equal(store_checkpoint(fx->st, fx->err, sizeof(fx->err)),
+	    STORE_OK);
+}
+
+/* Fact values over STORE_PACK_MIN bytes are kept compressed and read
+ * back as the same JSON; a damaged or inflating-too-far value is an
+ * error naming the file, never a crash. */
+static int
+hist_first_cb(const struct store_fact_change *c, void *arg)
+{
+	char **v = arg;
+
+	if (*v == NULL)
+		*v = strdup(c->value);
+	return 0;
+}
+
+static void
+raw_exec(const char *path, const char *sql, const void *blob, int len)
+{
+	sqlite3 *db;
+	sqlite3_stmt *s;
+
+	assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE,
+	    NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &s, NULL), SQLITE_OK);
+	if (blob != NULL)
+		sqlite3_bind_blob(s, 1, blob, len, SQLITE_TRANSIENT);
+	assert_int_equal(sqlite3_step(s), SQLITE_DONE);
+	sqlite3_finalize(s);
+	sqlite3_close(db);
+}
+
+static void
+test_facts_packed(void **state)
+{
+	struct fx *fx = *state;
+	struct store_agent a;
+	struct store_batch_result r;
+	struct store *ro;
+	struct rep p;
+	json_t *pkgs, *got;
+	char *text, *v, *hist = NULL, name[32];
+	unsigned char bomb[512], trunc[16];
+	uLongf blen = sizeof(bomb) - 4;
+	static char zeros[100000];
+	int i;
+
+	enrol(fx, &a, "agent1", "host-1", "may-1");
+	pkgs = json_array();
+	for (i = 0; i < 200; i++) {
+		snprintf(name, sizeof(name), "gói-%03d", i);
+		json_array_append_new(pkgs, json_pack("{s:s, s:s}", "name",
+		    name, "version", "1.2.3-4+deb12u1"));
+	}
+	rep_init(&p, "report-0001", T0 + 10, "host-1", "may-1", 60);
+	p.facts = json_pack("{s:i, s:o, s:{s:s}}", "schema", 1, "packages",
+	    pkgs, "os", "id", "debian");
+	assert_int_equal(put(fx, &a, "batch-0001", &p, 1, T0 + 11, &r),
+	    STORE_OK);
+	assert_int_equal(r.fact_changes, 3);
+
+	v = raw1(fx->path, "SELECT typeof(value) || ' ' || typeof(sha256)"
+	    " FROM host_facts WHERE section = 'packages'");
+	assert_string_equal(v, "blob text");
+	free(v);
+	v = raw1(fx->path, "SELECT typeof(value) FROM fact_history"
+	    " WHERE section = 'packages'");
+	assert_string_equal(v, "blob");
+	free(v);
+	v = raw1(fx->path, "SELECT typeof(value) FROM host_facts"
+	    " WHERE section = 'os'");
+	assert_string_equal(v, "text");
+	free(v);
+	v = raw1(fx->path, "SELECT length(value) < 2000 FROM host_facts"
+	    " WHERE section = 'packages'");
+	assert_string_equal(v, "1");
+	free(v);
+
+	/* read back whole, by this handle and by a reader */
+	assert_int_equal(store_host_facts(fx->st, "host-1", &text, fx->err,
+	    sizeof(fx->err)), STORE_OK);
+	got = json_loads(text, 0, NULL);
+	assert_non_null(got);
+	assert_true(json_equal(got, p.facts));
+	json_decref(got);
+	free(text);
+	assert_int_equal(store_open(fx->path, STORE_READONLY, &ro, fx->err,
+	    sizeof(fx->err)), STORE_OK);
+	assert_int_equal(store_fact_history(ro, "host-1", 0, hist_first_cb,
+	    &hist, fx->err, sizeof(fx->err)), STORE_OK);
+	store_close(ro);
+	assert_non_null(hist);
+	got = json_loads(hist, JSON_DECODE_ANY, NULL);
+	assert_non_null(got);
+	/* the newest change is one of the three sections */
+	assert_true(json_equal(got, json_object_get(p.facts, "packages")) ||
+	    json_equal(got, json_object_get(p.facts, "os")) ||
+	    json_equal(got, json_object_get(p.facts, "schema")));
+	json_decref(got);
+	free(hist);
+	hist = NULL;
+
+	/* the same facts again: unchanged, nothing written */
+	rep_free(&p);
+	rep_init(&p, "report-0002", T0 + 20, "host-1", "may-1", 60);
+	pkgs = json_array();
+	for (i = 0; i < 200; i++) {
+		snprintf(name, sizeof(name), "gói-%03d", i);
+		json_array_append_new(pkgs, json_pack("{s:s, s:s}", "name",
+		    name, "version", "1.2.3-4+deb12u1"));
+	}
+	p.facts = json_pack("{s:i, s:o, s:{s:s}}", "schema", 1, "packages",
+	    pkgs, "os", "id", "debian");
+	assert_int_equal(put(fx, &a, "batch-0002", &p, 1, T0 + 21, &r),
+	    STORE_OK);
+	assert_int_equal(r.fact_changes, 0);
+	rep_free(&p);
+
+	/* a bomb: 100,000 bytes behind a header that says 100 */
+	assert_int_equal(compress2(bomb + 4, &blen, (const Bytef *)zeros,
+	    sizeof(zeros), 9), Z_OK);
+	bomb[0] = bomb[1] = bomb[2] = 0;
+	bomb[3] = 100;
+	raw_exec(fx->path, "UPDATE host_facts SET value = ?1"
+	    " WHERE section = 'packages'", bomb, (int)(4 + blen));
+	text = (char *)"unchanged";
+	assert_int_equal(store_host_facts(fx->st, "host-1", &text, fx->err,
+	    sizeof(fx->err)), STORE_ERR);
+	assert_null(text);
+	assert_non_null(strstr(fx->err, "corrupt compressed value"));
+	assert_non_null(strstr(fx->err, "giá trị nén bị hỏng"));
+	assert_non_null(strstr(fx->err, fx->path));
+	assert_non_null(strstr(fx->err, "host-1.packages"));
+	/* a header over the bound, then a cut stream */
+	bomb[0] = 0xff;
+	raw_exec(fx->path, "UPDATE host_facts SET value = ?1"
+	    " WHERE section = 'packages'", bomb, (int)(4 + blen));
+	assert_int_equal(store_host_facts(fx->st, "host-1", &text, fx->err,
+	    sizeof(fx->err)), STORE_ERR);
+	memcpy(trunc, "\0\0\0\x40", 4);
+	memcpy(trunc + 4, bomb + 4, sizeof(trunc) - 4);
+	raw_exec(fx->path, "UPDATE fact_history SET value = ?1"
+	    " WHERE section = 'packages'", trunc, (int)sizeof(trunc));
+	assert_int_equal(store_fact_history(fx->st, "host-1", 0, hist_first_cb,
+	    &hist, fx->err, sizeof(fx->err)), STORE_ERR);
+	assert_non_null(strstr(fx->err, "fact_history host-1.packages"));
+	free(hist);
+	raw_exec(fx->path, "UPDATE host_facts SET value = ?1"
+	    " WHERE section = 'packages'", "", 0);
+	assert_int_equal(store_host_facts(fx->st, "host-1", &text, fx->err,
+	    sizeof(fx->err)), STORE_ERR);
+}
+
 /* Each test in its own directory with a fresh store. */
 #define TEST(t) cmocka_unit_test_setup_teardown(t, setup, teardown)
 
@@ -1443,6 +1942,10 @@ main(void)
 		TEST(test_reader_writer),
 		TEST(test_disk_full),
 		TEST(test_stats),
+		TEST(test_group_commit),
+		TEST(test_group_full),
+		TEST(test_group_storm),
+		TEST(test_facts_packed),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
