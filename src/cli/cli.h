@@ -83,6 +83,9 @@ int cli_open(const struct cli *c, unsigned flags, struct serverconf *sc,
 void cli_close(struct serverconf *sc, struct store *st);
 /* The name of the person running the command, for the event log. */
 const char *cli_user(void);
+/* The first line of a password file into pw[size] (size: the longest
+ * password + 2); 0, or -1 after saying why. */
+int cli_pw_file(const char *path, char *pw, size_t size);
 /* Appends what the administrator changed to the audit log, as
  * "cli:<unix user>"; detail may be NULL and is released. */
 void cli_audit(struct store *st, const char *action, const char *object,

@@ -390,43 +390,6 @@ init_pw_prompt(char *pw, size_t size)
 	return -1;
 }
 
-static int
-init_pw_file(const char *path, char *pw, size_t size)
-{
-	struct stat sb;
-	char *buf = NULL;
-	size_t len = 0, line;
-	int r;
-
-	r = file_read_path(path, INIT_PW_MAX + 2, &buf, &len);
-	if (r != 0) {
-		log_warnx("%s: không đọc được tệp mật khẩu: %s — cannot read "
-		    "the password file: %s", path, text_strerror_vi(-r) ?
-		    text_strerror_vi(-r) : strerror(-r), strerror(-r));
-		return -1;
-	}
-	if (stat(path, &sb) == 0 && (sb.st_mode & 0004))
-		log_warnx("%s: cảnh báo: ai cũng đọc được tệp mật khẩu; hãy "
-		    "xoá nó sau khi khởi tạo — warning: the password file is "
-		    "readable by everyone; delete it after init", path);
-	/* the first line, without its newline */
-	line = strcspn(buf, "\n");
-	if (line > 0 && buf[line - 1] == '\r')
-		line--;
-	if (line + 1 > size) {
-		log_warnx("%s: mật khẩu dài quá %d byte — the password is "
-		    "longer than %d bytes", path, INIT_PW_MAX, INIT_PW_MAX);
-		sodium_memzero(buf, len);
-		free(buf);
-		return -1;
-	}
-	memcpy(pw, buf, line);
-	pw[line] = '\0';
-	sodium_memzero(buf, len);
-	free(buf);
-	return init_pw_ok(pw, path) ? 0 : -1;
-}
-
 static void
 init_pw_generate(char *pw)
 {
@@ -805,7 +768,8 @@ cmd_init(struct cli *c, int argc, char **argv)
 
 	/* the password first: nothing is made before the operator answers */
 	if (in.password_file != NULL) {
-		if (init_pw_file(in.password_file, pw, sizeof(pw)) != 0)
+		if (cli_pw_file(in.password_file, pw, sizeof(pw)) != 0 ||
+		    !init_pw_ok(pw, in.password_file))
 			goto out;
 	} else if (in.generate || !isatty(STDIN_FILENO)) {
 		init_pw_generate(pw);

@@ -149,43 +149,6 @@ user_read_tty(const char *prompt, char *pw, size_t size)
 	return toolong ? -1 : rc;
 }
 
-/* The first line of path. */
-static int
-user_pw_file(const char *path, char *pw, size_t size)
-{
-	struct stat sb;
-	char *buf = NULL;
-	size_t len = 0, line;
-	int r;
-
-	r = file_read_path(path, AUTH_PW_MAX + 2, &buf, &len);
-	if (r != 0) {
-		log_warnx("%s: không đọc được tệp mật khẩu: %s — cannot read "
-		    "the password file: %s", path, text_strerror_vi(-r) ?
-		    text_strerror_vi(-r) : strerror(-r), strerror(-r));
-		return -1;
-	}
-	if (stat(path, &sb) == 0 && (sb.st_mode & 0004))
-		log_warnx("%s: cảnh báo: ai cũng đọc được tệp mật khẩu; hãy "
-		    "xoá nó — warning: the password file is readable by "
-		    "everyone; delete it", path);
-	line = strcspn(buf, "\n");
-	if (line > 0 && buf[line - 1] == '\r')
-		line--;
-	if (line + 1 > size) {
-		log_warnx("%s: mật khẩu dài quá %d byte — the password is "
-		    "longer than %d bytes", path, AUTH_PW_MAX, AUTH_PW_MAX);
-		sodium_memzero(buf, len);
-		free(buf);
-		return -1;
-	}
-	memcpy(pw, buf, line);
-	pw[line] = '\0';
-	sodium_memzero(buf, len);
-	free(buf);
-	return 0;
-}
-
 /*
  * A new password for login into pw[AUTH_PW_MAX + 2]: from file, generated
  * (also when stdin is not a terminal), or typed twice. *generated says
@@ -200,7 +163,7 @@ user_new_password(const char *login, const char *file, bool generate,
 
 	*generated = false;
 	if (file != NULL) {
-		if (user_pw_file(file, pw, size) != 0)
+		if (cli_pw_file(file, pw, size) != 0)
 			return -1;
 		if (!auth_password_ok(pw, login, err, sizeof(err))) {
 			log_warnx("%s: %s", file, err);
