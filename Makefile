@@ -70,7 +70,7 @@ ASAN_PROGRAMS = build/asan/canhgac-agent build/asan/canhgacd build/asan/canhgac
 # Objects are prerequisites of pattern rules only: keep them.
 .SECONDARY:
 
-.PHONY: flags dev-test fixtures all run stop server-tests bench-ingest check deps deps-build unit integration fuzz fuzz-long asan \
+.PHONY: flags dev-test fixtures all run stop server-tests browser-tests bench-ingest check deps deps-build unit integration fuzz fuzz-long asan \
 	docs clean bench format
 
 all: $(PROGRAMS)
@@ -172,6 +172,10 @@ integration: $(ASAN_PROGRAMS) fixtures
 server-tests: $(ASAN_PROGRAMS) fixtures
 	@tests/server/run.sh
 
+# The console in Debian's chromium, driven by playwright-core (npm).
+browser-tests: $(ASAN_PROGRAMS) fixtures
+	@timeout -k 10 300 tests/browser/run.sh
+
 # Every harness over its seed corpus, briefly (FUZZ_SECONDS each).
 FUZZ_SECONDS ?= 10
 fuzz: $(FUZZERS)
@@ -184,6 +188,7 @@ check: deps
 	@$(MAKE) --no-print-directory unit
 	@$(MAKE) --no-print-directory integration
 	@$(MAKE) --no-print-directory server-tests
+	@$(MAKE) --no-print-directory browser-tests
 	@$(MAKE) --no-print-directory fuzz
 	@echo "make check: tất cả kiểm thử đều đạt / all tests passed"
 

@@ -11,8 +11,8 @@ libgnutls28-dev libcurl4-gnutls-dev
 libpcre2-dev liblz4-dev zlib1g-dev libsodium-dev libnftables-dev libsqlite3-dev
 libqrencode-dev libxlsxwriter-dev"
 check="$build clang libclang-rt-14-dev llvm libcmocka-dev jq perl util-linux lz4 gzip
-procps curl sqlite3 gnutls-bin oathtool"
-bench="$check lynis time hyperfine nginx-light"
+procps curl sqlite3 gnutls-bin oathtool chromium"
+bench="$check lynis time hyperfine nginx-light wrk"
 
 case "$what" in
 build) pkgs=$build ;;

@@ -98,8 +98,10 @@ page_ok() {
 # audited ACTION: rows of the audit log (or, before it, of the event log
 # through web_audit) for a console action.
 audited() {
-	_n=$(sql "SELECT count(*) FROM audit_log WHERE action = '$1'
-	    OR action = 'console.$1'" 2>/dev/null || echo 0)
+	# what people did in the console (canhgac's own records are cli:…)
+	_n=$(sql "SELECT count(*) FROM audit_log WHERE (action = '$1'
+	    OR action = 'console.$1') AND actor NOT LIKE 'cli:%'" 2>/dev/null ||
+	    echo 0)
 	_e=$(sql "SELECT count(*) FROM events WHERE kind = 'console.$1'")
 	echo $((_n + _e))
 }
