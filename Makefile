@@ -70,7 +70,7 @@ ASAN_PROGRAMS = build/asan/canhgac-agent build/asan/canhgacd build/asan/canhgac
 # Objects are prerequisites of pattern rules only: keep them.
 .SECONDARY:
 
-.PHONY: flags dev-test fixtures all run stop server-tests browser-tests bench-ingest check deps deps-build unit integration fuzz fuzz-long asan \
+.PHONY: flags dev-test fixtures all run stop server-tests browser-tests bench-ingest bench-console check deps deps-build unit integration fuzz fuzz-long asan \
 	docs clean bench format
 
 all: $(PROGRAMS)
@@ -208,6 +208,9 @@ bench: all build/bench/ingest
 	@scripts/deps.sh bench
 	@bench/audit.sh
 	@bench/ingest.sh
+bench-console: build/canhgacd build/canhgac
+	@scripts/deps.sh bench
+	@bench/console.sh
 bench-ingest: build/canhgacd build/canhgac build/canhgac-agent build/bench/ingest
 	@scripts/deps.sh bench
 	@bench/ingest.sh
