@@ -86,6 +86,9 @@ const char *cli_user(void);
 /* The first line of a password file into pw[size] (size: the longest
  * password + 2); 0, or -1 after saying why. */
 int cli_pw_file(const char *path, char *pw, size_t size);
+/* One line typed at the terminal without echo into pw[size]; -1 at end
+ * of input or when the line is too long. */
+int cli_read_tty(const char *prompt, char *pw, size_t size);
 /* Appends what the administrator changed to the audit log, as
  * "cli:<unix user>"; detail may be NULL and is released. */
 void cli_audit(struct store *st, const char *action, const char *object,

@@ -256,79 +256,6 @@ init_names(struct init *in, const char *const *given, size_t ngiven)
 
 /* ---- the password ---- */
 
-static struct termios init_saved_tty;
-static volatile sig_atomic_t init_tty_changed;
-
-static void
-init_tty_restore(int sig)
-{
-	if (init_tty_changed)
-		tcsetattr(STDIN_FILENO, TCSAFLUSH, &init_saved_tty);
-	signal(sig, SIG_DFL);
-	raise(sig);
-}
-
-/* Reads one line from the terminal without echo into pw (NUL-terminated);
- * -1 on end of input or a line too long. */
-static int
-init_read_tty(const char *prompt, char *pw, size_t size)
-{
-	struct termios t;
-	struct sigaction sa, oint, oterm, ohup;
-	size_t n = 0;
-	ssize_t r;
-	char ch;
-	int rc = 0;
-
-	fputs(prompt, stderr);
-	fflush(stderr);
-	if (tcgetattr(STDIN_FILENO, &init_saved_tty) != 0)
-		return -1;
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = init_tty_restore;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, &oint);
-	sigaction(SIGTERM, &sa, &oterm);
-	sigaction(SIGHUP, &sa, &ohup);
-	t = init_saved_tty;
-	t.c_lflag &= ~(tcflag_t)(ECHO | ECHONL);
-	t.c_lflag |= ICANON;
-	init_tty_changed = 1;
-	if (tcsetattr(STDIN_FILENO, TCSAFLUSH, &t) != 0)
-		rc = -1;
-	while (rc == 0) {
-		r = read(STDIN_FILENO, &ch, 1);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0) {
-			rc = -1;
-			break;
-		}
-		if (ch == '\n')
-			break;
-		if (n + 1 >= size) {
-			rc = -2;	/* keep reading to the end of line */
-			continue;
-		}
-		pw[n++] = ch;
-	}
-	if (rc == -2) {
-		while ((r = read(STDIN_FILENO, &ch, 1)) == 1 && ch != '\n')
-			;
-		rc = -1;
-	}
-	pw[n] = '\0';
-	if (n > 0 && pw[n - 1] == '\r')
-		pw[--n] = '\0';
-	tcsetattr(STDIN_FILENO, TCSAFLUSH, &init_saved_tty);
-	init_tty_changed = 0;
-	sigaction(SIGINT, &oint, NULL);
-	sigaction(SIGTERM, &oterm, NULL);
-	sigaction(SIGHUP, &ohup, NULL);
-	fputc('\n', stderr);
-	return rc;
-}
-
 /* A password is valid UTF-8 without control characters, INIT_PW_MIN
  * characters or more. */
 static bool
@@ -366,7 +293,7 @@ init_pw_prompt(char *pw, size_t size)
 	int tries;
 
 	for (tries = 0; tries < 3; tries++) {
-		if (init_read_tty("Mật khẩu cho tài khoản giám sát — password "
+		if (cli_read_tty("Mật khẩu cho tài khoản giám sát — password "
 		    "for the supervisor account: ", pw, size) != 0) {
 			log_warnx("không đọc được mật khẩu (quá dài hoặc hết "
 			    "dữ liệu vào) — cannot read the password (too long "
@@ -375,7 +302,7 @@ init_pw_prompt(char *pw, size_t size)
 		}
 		if (!init_pw_ok(pw, "terminal"))
 			continue;
-		if (init_read_tty("Nhập lại mật khẩu — repeat the password: ",
+		if (cli_read_tty("Nhập lại mật khẩu — repeat the password: ",
 		    again, sizeof(again)) != 0) {
 			sodium_memzero(again, sizeof(again));
 			return -1;

@@ -83,72 +83,6 @@ user_audit(struct store *st, const char *action, const char *login,
 
 /* ---- passwords ---------------------------------------------------------- */
 
-static struct termios user_saved_tty;
-static volatile sig_atomic_t user_tty_changed;
-
-static void
-user_tty_restore(int sig)
-{
-	if (user_tty_changed)
-		tcsetattr(STDIN_FILENO, TCSAFLUSH, &user_saved_tty);
-	signal(sig, SIG_DFL);
-	raise(sig);
-}
-
-/* One line from the terminal without echo; -1 at end of input or when
- * the line is too long. */
-static int
-user_read_tty(const char *prompt, char *pw, size_t size)
-{
-	struct termios t;
-	struct sigaction sa, oint, oterm;
-	size_t n = 0;
-	bool toolong = false;
-	ssize_t r;
-	char ch;
-	int rc = 0;
-
-	fputs(prompt, stderr);
-	fflush(stderr);
-	if (tcgetattr(STDIN_FILENO, &user_saved_tty) != 0)
-		return -1;
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = user_tty_restore;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, &oint);
-	sigaction(SIGTERM, &sa, &oterm);
-	t = user_saved_tty;
-	t.c_lflag &= ~(tcflag_t)(ECHO | ECHONL);
-	t.c_lflag |= ICANON;
-	user_tty_changed = 1;
-	if (tcsetattr(STDIN_FILENO, TCSAFLUSH, &t) != 0)
-		rc = -1;
-	while (rc == 0) {
-		r = read(STDIN_FILENO, &ch, 1);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0) {
-			rc = -1;
-			break;
-		}
-		if (ch == '\n')
-			break;
-		if (n + 1 >= size)
-			toolong = true;
-		else
-			pw[n++] = ch;
-	}
-	pw[n] = '\0';
-	if (n > 0 && pw[n - 1] == '\r')
-		pw[--n] = '\0';
-	tcsetattr(STDIN_FILENO, TCSAFLUSH, &user_saved_tty);
-	user_tty_changed = 0;
-	sigaction(SIGINT, &oint, NULL);
-	sigaction(SIGTERM, &oterm, NULL);
-	fputc('\n', stderr);
-	return toolong ? -1 : rc;
-}
-
 /*
  * A new password for login into pw[AUTH_PW_MAX + 2]: from file, generated
  * (also when stdin is not a terminal), or typed twice. *generated says
@@ -177,7 +111,7 @@ user_new_password(const char *login, const char *file, bool generate,
 		return 0;
 	}
 	for (tries = 0; tries < 3; tries++) {
-		if (user_read_tty("Mật khẩu mới — new password: ", pw,
+		if (cli_read_tty("Mật khẩu mới — new password: ", pw,
 		    size) != 0) {
 			log_warnx("không đọc được mật khẩu (quá dài hoặc hết dữ "
 			    "liệu vào) — cannot read the password (too long or "
@@ -188,7 +122,7 @@ user_new_password(const char *login, const char *file, bool generate,
 			log_warnx("%s", err);
 			continue;
 		}
-		if (user_read_tty("Nhập lại mật khẩu — repeat the password: ",
+		if (cli_read_tty("Nhập lại mật khẩu — repeat the password: ",
 		    again, sizeof(again)) != 0) {
 			sodium_memzero(again, sizeof(again));
 			return -1;

@@ -1,14 +1,17 @@
 /*
- * password.c — a password given to canhgac in a file (init
- * --password-file, user add/passwd --password-file): its first line,
- * bounded, wiped from memory once copied, with a warning when everyone
- * may read the file.
+ * password.c — a password given to canhgac (init, user add, user passwd):
+ * typed at the terminal without echo, the terminal restored even when a
+ * signal ends the program; or the first line of a file, bounded, wiped
+ * from memory once copied, with a warning when everyone may read it.
  */
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <termios.h>
+#include <unistd.h>
 
 #include <sodium.h>
 
@@ -16,6 +19,79 @@
 #include "lib/file.h"
 #include "lib/log.h"
 #include "lib/text.h"
+
+static struct termios cli_saved_tty;
+static volatile sig_atomic_t cli_tty_changed;
+
+static void
+cli_tty_restore(int sig)
+{
+	if (cli_tty_changed)
+		tcsetattr(STDIN_FILENO, TCSAFLUSH, &cli_saved_tty);
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+/* Reads one line from the terminal without echo into pw (NUL-terminated);
+ * -1 on end of input or a line too long. */
+int
+cli_read_tty(const char *prompt, char *pw, size_t size)
+{
+	struct termios t;
+	struct sigaction sa, oint, oterm, ohup;
+	size_t n = 0;
+	ssize_t r;
+	char ch;
+	int rc = 0;
+
+	fputs(prompt, stderr);
+	fflush(stderr);
+	if (tcgetattr(STDIN_FILENO, &cli_saved_tty) != 0)
+		return -1;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = cli_tty_restore;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, &oint);
+	sigaction(SIGTERM, &sa, &oterm);
+	sigaction(SIGHUP, &sa, &ohup);
+	t = cli_saved_tty;
+	t.c_lflag &= ~(tcflag_t)(ECHO | ECHONL);
+	t.c_lflag |= ICANON;
+	cli_tty_changed = 1;
+	if (tcsetattr(STDIN_FILENO, TCSAFLUSH, &t) != 0)
+		rc = -1;
+	while (rc == 0) {
+		r = read(STDIN_FILENO, &ch, 1);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0) {
+			rc = -1;
+			break;
+		}
+		if (ch == '\n')
+			break;
+		if (n + 1 >= size) {
+			rc = -2;	/* keep reading to the end of line */
+			continue;
+		}
+		pw[n++] = ch;
+	}
+	if (rc == -2) {
+		while ((r = read(STDIN_FILENO, &ch, 1)) == 1 && ch != '\n')
+			;
+		rc = -1;
+	}
+	pw[n] = '\0';
+	if (n > 0 && pw[n - 1] == '\r')
+		pw[--n] = '\0';
+	tcsetattr(STDIN_FILENO, TCSAFLUSH, &cli_saved_tty);
+	cli_tty_changed = 0;
+	sigaction(SIGINT, &oint, NULL);
+	sigaction(SIGTERM, &oterm, NULL);
+	sigaction(SIGHUP, &ohup, NULL);
+	fputc('\n', stderr);
+	return rc;
+}
 
 int
 cli_pw_file(const char *path, char *pw, size_t size)
