@@ -21,10 +21,15 @@ Q = @
 say = @printf '  %-6s %s\n'
 endif
 PKGS = jansson yaml-0.1 libutf8proc libpcre2-8 liblz4 zlib libsodium libnftables sqlite3 \
-	libmicrohttpd gnutls libcurl libqrencode xlsxwriter
+	libmicrohttpd gnutls libcurl libqrencode xlsxwriter \
+	libzip libxml-2.0 libgsf-1 poppler-glib gmime-3.0 tesseract lept cairo
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 CMOCKA_LIBS := $(shell pkg-config --libs cmocka 2>/dev/null)
+# Only the test corpus generator (tests/secrets) draws text with pango.
+GEN_PKGS = pangocairo
+GEN_CFLAGS := $(shell pkg-config --cflags $(GEN_PKGS) 2>/dev/null)
+GEN_LIBS := $(shell pkg-config --libs $(GEN_PKGS) 2>/dev/null)
 
 WARN = -Wall -Wextra -Werror -Wformat=2 -Wno-format-nonliteral -Wshadow \
        -Wstrict-prototypes -Wmissing-prototypes -Wpointer-arith -Wvla
@@ -43,8 +48,9 @@ LIB_SRC := $(sort $(wildcard src/lib/*.c))
 AGENT_SRC := $(sort $(filter-out src/agent/main.c,$(wildcard src/agent/*.c)))
 SERVER_SRC := $(sort $(filter-out src/server/main.c,$(wildcard src/server/*.c)))
 CLI_SRC := $(sort $(wildcard src/cli/*.c))
+SECRETS_SRC := $(sort $(wildcard src/secrets/*.c))
 GEN_SRC := build/gen/embedded.c
-CORE_SRC := $(LIB_SRC) $(AGENT_SRC) $(SERVER_SRC) $(filter-out src/cli/main.c,$(CLI_SRC))
+CORE_SRC := $(LIB_SRC) $(SECRETS_SRC) $(AGENT_SRC) $(SERVER_SRC) $(filter-out src/cli/main.c,$(CLI_SRC))
 POLICY := $(sort $(wildcard policy/*.yml))
 SCHEMA := src/agent/facts.schema
 WEB := $(sort $(wildcard web/messages.yml web/templates/*.html web/static/*))
@@ -70,7 +76,7 @@ ASAN_PROGRAMS = build/asan/canhgac-agent build/asan/canhgacd build/asan/canhgac
 # Objects are prerequisites of pattern rules only: keep them.
 .SECONDARY:
 
-.PHONY: flags dev-test fixtures all run stop server-tests browser-tests bench-ingest bench-console check deps deps-build unit integration fuzz fuzz-long asan \
+.PHONY: flags dev-test fixtures all run stop server-tests browser-tests secrets-tests bench-secrets bench-ingest bench-console check deps deps-build unit integration fuzz fuzz-long asan \
 	docs clean bench format
 
 all: $(PROGRAMS)
@@ -172,6 +178,16 @@ integration: $(ASAN_PROGRAMS) fixtures
 server-tests: $(ASAN_PROGRAMS) fixtures
 	@tests/server/run.sh
 
+# The classified-document finder over a corpus the tests make themselves.
+GEN_SRC_T := $(sort $(wildcard tests/secrets/*.c))
+build/tests/mkcorpus: $(GEN_SRC_T) tests/secrets/gen.h $(LIBA)
+	@mkdir -p $(@D)
+	$(say) LINK $@
+	$(Q)$(CC) $(ALL_CFLAGS) $(GEN_CFLAGS) -Itests/secrets $(ALL_LDFLAGS) \
+		$(GEN_SRC_T) $(LIBA) $(PKG_LIBS) $(GEN_LIBS) -lpthread -o $@
+secrets-tests: $(ASAN_PROGRAMS) build/tests/mkcorpus
+	@tests/secrets/run.sh
+
 # The console in Debian's chromium, driven by playwright-core (npm).
 browser-tests: $(ASAN_PROGRAMS) fixtures
 	@timeout -k 10 300 tests/browser/run.sh
@@ -188,6 +204,7 @@ check: deps
 	@$(MAKE) --no-print-directory unit
 	@$(MAKE) --no-print-directory integration
 	@$(MAKE) --no-print-directory server-tests
+	@$(MAKE) --no-print-directory secrets-tests
 	@$(MAKE) --no-print-directory browser-tests
 	@$(MAKE) --no-print-directory fuzz
 	@echo "make check: tất cả kiểm thử đều đạt / all tests passed"
@@ -211,6 +228,9 @@ bench: all build/bench/ingest
 bench-console: build/canhgacd build/canhgac
 	@scripts/deps.sh bench
 	@bench/console.sh
+bench-secrets: build/canhgac-agent build/tests/mkcorpus
+	@scripts/deps.sh bench
+	@bench/secrets.sh
 bench-ingest: build/canhgacd build/canhgac build/canhgac-agent build/bench/ingest
 	@scripts/deps.sh bench
 	@bench/ingest.sh

@@ -9,10 +9,12 @@ what=${1:-check}
 build="make gcc pkg-config libjansson-dev libyaml-dev libutf8proc-dev libmicrohttpd-dev
 libgnutls28-dev libcurl4-gnutls-dev
 libpcre2-dev liblz4-dev zlib1g-dev libsodium-dev libnftables-dev libsqlite3-dev
-libqrencode-dev libxlsxwriter-dev"
+libqrencode-dev libxlsxwriter-dev
+libzip-dev libxml2-dev libgsf-1-dev libpoppler-glib-dev libgmime-3.0-dev
+libtesseract-dev libleptonica-dev libcairo2-dev tesseract-ocr-vie tesseract-ocr-eng"
 check="$build clang libclang-rt-14-dev llvm libcmocka-dev jq perl util-linux lz4 gzip
-procps curl sqlite3 gnutls-bin oathtool chromium"
-bench="$check lynis time hyperfine nginx-light wrk"
+procps curl sqlite3 gnutls-bin oathtool chromium libpango1.0-dev qpdf"
+bench="$check lynis time hyperfine nginx-light wrk poppler-utils docx2txt catdoc ripgrep"
 
 case "$what" in
 build) pkgs=$build ;;
