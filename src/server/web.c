@@ -800,7 +800,12 @@ web_handle(void *ctx, struct http_request *req, struct http_reply *rep)
 		goto out;
 	}
 	if (r.user.role < pg->min_role) {
-		if (r.user.role == WEB_ROLE_NONE && strcmp(method, "GET") == 0) {
+		if (r.mfa_pending && strcmp(method, "GET") == 0) {
+			/* The password step is done: the page asked for
+			 * waits behind the second factor, not the sign-in. */
+			web_redirect(&r, rep, "/xac-thuc");
+		} else if (r.user.role == WEB_ROLE_NONE &&
+		    strcmp(method, "GET") == 0) {
 			char *enc = web_urlencode(r.path);
 			char *to = text_printf("/dang-nhap?next=%s", enc);
 
