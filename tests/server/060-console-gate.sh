@@ -11,33 +11,16 @@
 # shellcheck shell=sh disable=SC1111
 . "$(dirname "$0")/lib.sh"
 
-H=$T/headers
-B=$T/body
 JAR=$T/cookies
 
-# web PATH [CURL OPTIONS...]: one request with the cookie jar; the status
-# is printed, the headers go to $H and the body to $B.
+# web PATH [CURL OPTIONS...]: one request with the test's cookie jar.
 web() {
-	_p=$1
-	shift
-	curl -sS --noproxy '*' --max-time 20 --cacert "$D/ca/ca.pem" \
-	    -b "$JAR" -c "$JAR" -D "$H" -o "$B" -w '%{http_code}' "$@" \
-	    "$URL$_p"
-}
-
-# header NAME: the value of a header of the last answer (first one).
-header() {
-	tr -d '\r' <"$H" | grep -i "^$1:" | head -n 1 | sed 's/^[^:]*: *//'
-}
-
-# csrf: the CSRF token in the last page's forms.
-csrf() {
-	sed -n 's/.*name="csrf" value="\([^"]*\)".*/\1/p' "$B" | head -n 1
+	console "$JAR" "$@"
 }
 
 # jar NAME: a cookie's value in the jar.
 jar() {
-	awk -v n="$1" '$6 == n { v = $7 } END { print v }' "$JAR"
+	cookie "$JAR" "$1"
 }
 
 # session_rows: sessions in the store.

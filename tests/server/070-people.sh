@@ -12,28 +12,14 @@
 # shellcheck shell=sh disable=SC1111
 . "$(dirname "$0")/lib.sh"
 
-H=$T/headers
-B=$T/body
 JAR=$T/cookies
 
 web() {
-	_p=$1
-	shift
-	curl -sS --noproxy '*' --max-time 20 --cacert "$D/ca/ca.pem" \
-	    -b "$JAR" -c "$JAR" -D "$H" -o "$B" -w '%{http_code}' "$@" \
-	    "$URL$_p"
-}
-
-header() {
-	tr -d '\r' <"$H" | grep -i "^$1:" | head -n 1 | sed 's/^[^:]*: *//'
-}
-
-csrf() {
-	sed -n 's/.*name="csrf" value="\([^"]*\)".*/\1/p' "$B" | head -n 1
+	console "$JAR" "$@"
 }
 
 jar() {
-	awk -v n="$1" '$6 == n { v = $7 } END { print v }' "$JAR"
+	cookie "$JAR" "$1"
 }
 
 # totp SECRET OFFSET: the code of the 30 s step at now + OFFSET seconds.

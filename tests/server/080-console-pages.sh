@@ -12,26 +12,9 @@
 # shellcheck shell=sh disable=SC1111
 . "$(dirname "$0")/lib.sh"
 
-H=$T/headers
-B=$T/body
-
-# web JAR PATH [CURL OPTIONS...]: one request with a cookie jar; prints
-# the status, the headers go to $H and the body to $B.
+# web JAR PATH [CURL OPTIONS...]: one request with a cookie jar.
 web() {
-	_j=$1
-	_p=$2
-	shift 2
-	curl -sS --noproxy '*' --max-time 30 --cacert "$D/ca/ca.pem" \
-	    -b "$_j" -c "$_j" -D "$H" -o "$B" -w '%{http_code}' "$@" \
-	    "$URL$_p"
-}
-
-header() {
-	tr -d '\r' <"$H" | grep -i "^$1:" | head -n 1 | sed 's/^[^:]*: *//'
-}
-
-csrf() {
-	sed -n 's/.*name="csrf" value="\([^"]*\)".*/\1/p' "$B" | head -n 1
+	console "$@"
 }
 
 # signin JAR LOGIN PASSWORD
@@ -119,26 +102,7 @@ if [ -z "$U1" ] || [ -z "$U2" ]; then
 fi
 server_start
 
-step "agents: weak and a made-up host in unit 1, hostile in unit 2"
-TOKEN=$TOKEN1
-mkdir -p "$T/a1" "$T/a2" "$T/a3"
-agent_enroll 1 "$CG_FIXTURES/weak"
-"$CGA" run --once --state "$T/a1/state" --root "$CG_FIXTURES/weak" \
-    --config "$PROBE_OFF" >"$T/a1/agent.log" 2>&1 ||
-    { tail -n 20 "$T/a1/agent.log" >&2; fail "agent 1 run --once"; }
-agent_root 3
-agent_conf 3
-agent_enroll 3
-agent_once 3 || { tail -n 20 "$T/a3/agent.log" >&2; fail "agent 3 run --once"; }
-TOKEN=$TOKEN2
-agent_enroll 2 "$CG_FIXTURES/hostile"
-"$CGA" run --once --state "$T/a2/state" --root "$CG_FIXTURES/hostile" \
-    --config "$PROBE_OFF" >"$T/a2/agent.log" 2>&1 ||
-    { tail -n 20 "$T/a2/agent.log" >&2; fail "agent 2 run --once"; }
-H1=$(agent_json 1 host_id)
-H2=$(agent_json 2 host_id)
-H3=$(agent_json 3 host_id)
-expect_eq "$(sql 'SELECT count(*) FROM hosts WHERE score >= 0')" 3 "hosts with a report"
+console_agents
 expect_eq "$(sql "SELECT count(*) FROM hosts WHERE hostname LIKE '<script>%'")" 1 "the hostile host name is stored as sent"
 # Host 3 has been silent for three days; daily scores for the trend,
 # one of them under the unit name with markup.

@@ -307,6 +307,16 @@ agent_enroll() {
 	}
 }
 
+# agent_fixture N FIXTURE: enrols agent N on a fixture tree of
+# build/fixtures and sends its audit once.
+agent_fixture() {
+	mkdir -p "$T/a$1"
+	agent_enroll "$1" "$CG_FIXTURES/$2"
+	"$CGA" run --once --state "$T/a$1/state" --root "$CG_FIXTURES/$2" \
+	    --config "$PROBE_OFF" >"$T/a$1/agent.log" 2>&1 ||
+	    { tail -n 20 "$T/a$1/agent.log" >&2; fail "agent $1 run --once"; }
+}
+
 # agent_json N MEMBER: a member of the enrolment (state/agent.json).
 agent_json() {
 	jq -r ".$2" "$T/a$1/state/agent.json"
@@ -386,4 +396,57 @@ store_reports() {
 events_with() {
 	sql "SELECT count(*) FROM events WHERE kind || ' ' ||
 	    coalesce(detail, '') LIKE '%$1%'"
+}
+
+# ---- the web console (060–090) ---------------------------------------------
+
+# The last answer's headers and body.
+H=$T/headers
+B=$T/body
+
+# console JAR PATH [CURL OPTIONS...]: one request to the console with the
+# cookie jar JAR; prints the status, the headers go to $H, the body to $B.
+console() {
+	_j=$1
+	_p=$2
+	shift 2
+	curl -sS --noproxy '*' --max-time 60 --cacert "$D/ca/ca.pem" \
+	    -b "$_j" -c "$_j" -D "$H" -o "$B" -w '%{http_code}' "$@" \
+	    "$URL$_p"
+}
+
+# header NAME: the value of a header of the last answer (the first one).
+header() {
+	tr -d '\r' <"$H" | grep -i "^$1:" | head -n 1 | sed 's/^[^:]*: *//'
+}
+
+# csrf: the CSRF token in the last page's forms.
+csrf() {
+	sed -n 's/.*name="csrf" value="\([^"]*\)".*/\1/p' "$B" | head -n 1
+}
+
+# cookie JAR NAME: a cookie's value in a jar.
+cookie() {
+	awk -v n="$2" '$6 == n { v = $7 } END { print v }' "$1"
+}
+
+# console_agents: the console tests' hosts — the weak fixture (agent 1)
+# and a made-up host (agent 3) enrolled with $TOKEN1, the hostile fixture
+# (agent 2) with $TOKEN2; their host ids in H1, H2, H3.
+console_agents() {
+	step "agents: weak and a made-up host in unit 1, hostile in unit 2"
+	TOKEN=$TOKEN1
+	agent_fixture 1 weak
+	agent_root 3
+	agent_conf 3
+	agent_enroll 3
+	agent_once 3 ||
+	    { tail -n 20 "$T/a3/agent.log" >&2; fail "agent 3 run --once"; }
+	TOKEN=$TOKEN2
+	agent_fixture 2 hostile
+	H1=$(agent_json 1 host_id)
+	H2=$(agent_json 2 host_id)
+	H3=$(agent_json 3 host_id)
+	expect_eq "$(sql 'SELECT count(*) FROM hosts WHERE score >= 0')" 3 \
+	    "hosts with a report"
 }
