@@ -40,6 +40,14 @@ const struct conf_key audit_conf_keys[] = {
 	{"queue-max", 1, 1, NULL},
 	{"batch-reports", 1, 1, NULL},
 	{"upload-timeout", 1, 1, NULL},
+	/* the scheduled search for classified documents (run.c,
+	 * secrets_cmd.c) */
+	{"secrets-paths", 1, -1, NULL},
+	{"secrets-interval", 1, 1, NULL},
+	{"secrets-ocr", 1, 1, NULL},
+	{"secrets-max-rate", 1, 1, NULL},
+	{"secrets-exclude", 1, -1, NULL},
+	{"secrets-cache", 1, 1, NULL},
 	{NULL, 0, 0, NULL},
 };
 

@@ -104,5 +104,6 @@ collector_fn collect_usb;	/* usb */
 collector_fn collect_wifi;	/* wifi */
 collector_fn collect_mail;	/* mail */
 collector_fn collect_software;	/* software */
+collector_fn collect_documents;	/* documents (the last secrets scan) */
 
 #endif

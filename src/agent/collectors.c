@@ -25,6 +25,7 @@ const struct collector collectors[] = {
 	{"wifi", collect_wifi},
 	{"mail", collect_mail},
 	{"software", collect_software},
+	{"documents", collect_documents},
 	{"network", collect_network},	/* last: waits for the probe */
 	{NULL, NULL},
 };

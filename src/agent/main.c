@@ -24,6 +24,7 @@
 #include "lib/file.h"
 #include "lib/log.h"
 #include "lib/text.h"
+#include "secrets/scan.h"
 
 #define EXIT_USAGE 2
 
@@ -45,6 +46,9 @@ usage(FILE *out)
 "  canhgac-agent run [--once] [--state THƯ_MỤC] [--root THƯ_MỤC]\n"
 "                    [--config TỆP] [--policy TỆP|THƯ_MỤC] [-v]\n"
 "  canhgac-agent status [--state THƯ_MỤC] [--config TỆP]\n"
+"  canhgac-agent secrets [--format text|json] [--ocr] [--lang vi|en]\n"
+"                        [--cache TỆP | --no-cache] [--jobs N] [--max-file CỠ]\n"
+"                        [--time-limit GIÂY] [--exclude MẪU]... ĐƯỜNG_DẪN...\n"
 "  canhgac-agent --version | --help\n"
 "\n"
 "audit   kiểm tra máy này (hoặc ổ đĩa gắn tại --root) theo công văn về an toàn\n"
@@ -57,6 +61,8 @@ usage(FILE *out)
 "run     kiểm tra định kỳ và gửi báo cáo qua hàng đợi bền vững / audit on\n"
 "        schedule and upload the reports through the durable queue\n"
 "status  tình trạng đăng ký và hàng đợi / enrolment and queue status\n"
+"secrets tìm tài liệu mang độ mật (MẬT, TỐI MẬT, TUYỆT MẬT) / find documents\n"
+"        marked with a secrecy degree (canhgac-agent secrets --help)\n"
 "-n      kiểm tra tệp cấu hình và bộ tiêu chí rồi thoát / check the\n"
 "        configuration and the policy, then exit\n"
 "\n"
@@ -434,6 +440,8 @@ main(int argc, char **argv)
 		return cmd_run(argc, argv);
 	if (strcmp(cmd, "status") == 0)
 		return cmd_status(argc, argv);
+	if (strcmp(cmd, "secrets") == 0)
+		return secrets_main(argc - 1, argv + 1);
 	optind = 2;
 	if (cli_parse(argc, argv, &c) != 0)
 		return EXIT_USAGE;

@@ -9,6 +9,13 @@
  * batch is forgotten only after the server acknowledged it. SIGTERM and
  * SIGINT end the loop after the step in progress. The log lines named
  * event=… are logfmt and read by the tests (docs/agent-queue.md).
+ *
+ * On the running system (no --root), the search for classified documents
+ * (directive point 6; docs/secrets-scan.md) runs every secrets-interval
+ * before the audit that is due, in a child process at low priority so
+ * that a crash or a hang cannot take the agent down; uploads go on
+ * meanwhile and the audit that follows carries its results (the
+ * documents facts).
  */
 #define _GNU_SOURCE	/* ppoll */
 #include <errno.h>
@@ -19,6 +26,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -33,6 +41,7 @@
 #include "lib/json.h"
 #include "lib/log.h"
 #include "lib/text.h"
+#include "secrets/scan.h"
 
 #define RUN_DEFAULT_CONFIG "/etc/canhgac/agent.conf"
 #define RUN_DAY_MS (86400LL * 1000)
@@ -43,6 +52,7 @@ struct run_conf {
 	long long interval, retry_min, retry_max, upload_timeout;	/* ms */
 	long long queue_max;
 	long batch_reports;
+	struct secrets_conf secrets;	/* the scheduled scan */
 };
 
 struct run {
@@ -59,6 +69,8 @@ struct run {
 				 * only after this (a day), or at once when
 				 * agent.json shows a new enrolment */
 	bool refused;			/* --once: the report was not kept */
+	pid_t scan_pid;			/* the scan running, or 0 */
+	long long next_scan;		/* UTC seconds; 0: never */
 };
 
 static volatile sig_atomic_t run_stop_sig;
@@ -184,6 +196,7 @@ run_conf_parse(const struct conf *c, struct run_conf *rc, char *err,
 	size_t i;
 
 	memset(rc, 0, sizeof(*rc));
+	rc->secrets.interval = 86400;
 	rc->interval = 3600000;
 	rc->retry_min = 30000;
 	rc->retry_max = 3600000;
@@ -191,7 +204,7 @@ run_conf_parse(const struct conf *c, struct run_conf *rc, char *err,
 	rc->queue_max = 64LL << 20;
 	rc->batch_reports = 16;
 	if (c == NULL)
-		return 0;
+		return secrets_conf_parse(NULL, &rc->secrets, err, errlen);
 	if ((n = conf_find(c->first, "state-dir")) != NULL)
 		rc->state_dir = n->args[0];
 	for (i = 0; i < sizeof(durations) / sizeof(durations[0]); i++) {
@@ -219,15 +232,172 @@ run_conf_parse(const struct conf *c, struct run_conf *rc, char *err,
 	    (n = conf_find(c->first, "retry-min")) != NULL)
 		return run_bad(n, "lớn hơn retry-max", "greater than "
 		    "retry-max", err, errlen);
-	return 0;
+	return secrets_conf_parse(c, &rc->secrets, err, errlen);
 }
 
 int
 run_conf_check(const struct conf *c, char *err, size_t errlen)
 {
 	struct run_conf rc;
+	int ret;
 
-	return run_conf_parse(c, &rc, err, errlen);
+	ret = run_conf_parse(c, &rc, err, errlen);
+	secrets_conf_free(&rc.secrets);
+	return ret;
+}
+
+/* --- the scheduled search for classified documents ----------------------- */
+
+static volatile sig_atomic_t run_scan_stop;
+
+static void
+run_scan_on_signal(int sig)
+{
+	run_scan_stop = sig;
+}
+
+static const char *
+run_scan_cache(const struct run *r, char *buf, size_t size)
+{
+	if (r->rc.secrets.cache != NULL)
+		return r->rc.secrets.cache;
+	return scan_cache_default(buf, size);
+}
+
+/* When the next scan is due: a secrets-interval after the last one kept
+ * in the cache (an agent restart does not scan again), or now. */
+static void
+run_scan_plan(struct run *r)
+{
+	char buf[4096], err[2048], *end;
+	json_t *last = NULL;
+	struct tm tm;
+	long long at = 0;
+
+	r->next_scan = 0;
+	if (r->rc.secrets.interval <= 0 || r->o->audit.root != NULL)
+		return;		/* off, or auditing a disk */
+	if (scan_cache_load_last(run_scan_cache(r, buf, sizeof(buf)), &last,
+	    err, sizeof(err)) == 0) {
+		memset(&tm, 0, sizeof(tm));
+		end = strptime(json_str(last, "scanned_at", ""),
+		    "%Y-%m-%dT%H:%M:%SZ", &tm);
+		if (end != NULL && *end == '\0' && json_bool(last,
+		    "complete", false))
+			at = (long long)timegm(&tm);
+	}
+	json_decref(last);
+	r->next_scan = at > 0 ? at + r->rc.secrets.interval : 1;
+}
+
+static bool
+run_scan_due(const struct run *r)
+{
+	return r->next_scan > 0 && (long long)time(NULL) >= r->next_scan;
+}
+
+/* The scan, in the child: the roots that exist, at low priority. */
+static void __attribute__((noreturn))
+run_scan_child(struct run *r)
+{
+	const struct secrets_conf *sc = &r->rc.secrets;
+	struct scan_opts so;
+	struct scan_result res;
+	struct sigaction sa;
+	sigset_t none;
+	const char **roots;
+	char buf[4096], err[2048];
+	size_t i, n = 0;
+	int rc;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = run_scan_on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	if ((roots = calloc(sc->npaths + 1, sizeof(*roots))) == NULL)
+		_exit(2);
+	for (i = 0; i < sc->npaths; i++)
+		if (access(sc->paths[i], F_OK) == 0)
+			roots[n++] = sc->paths[i];
+	memset(&so, 0, sizeof(so));
+	so.roots = roots;
+	so.nroots = n;
+	so.excludes = sc->excludes;
+	so.nexcludes = sc->nexcludes;
+	so.ocr = sc->ocr;
+	so.max_rate = sc->max_rate;
+	so.jobs = 1;
+	so.cache = run_scan_cache(r, buf, sizeof(buf));
+	so.stop = &run_scan_stop;
+	if (n == 0) {
+		log_info("event=secrets.skipped reason=\"no folder to scan\"");
+		_exit(0);
+	}
+	rc = scan_run(&so, &res, err, sizeof(err));
+	if (rc != 0) {
+		log_warnx("event=secrets.failed %s", err);
+		_exit(2);
+	}
+	log_info("event=secrets.done found=%zu unreadable=%zu "
+	    "scanned_only=%zu files=%lld read=%lld cached=%lld seconds=%.1f "
+	    "complete=%d", scan_count(&res, SCAN_FOUND), scan_count(&res,
+	    SCAN_UNREADABLE), scan_count(&res, SCAN_SCANNED_ONLY),
+	    res.stats.files, res.stats.read, res.stats.cached,
+	    res.stats.seconds, res.complete);
+	scan_result_free(&res);
+	free(roots);
+	_exit(0);
+}
+
+static void
+run_scan_start(struct run *r)
+{
+	pid_t pid;
+
+	fflush(NULL);
+	if ((pid = fork()) == -1) {
+		log_warn("event=secrets.failed fork");
+		r->next_scan = (long long)time(NULL) + 3600;
+		return;
+	}
+	if (pid == 0)
+		run_scan_child(r);
+	log_info("event=secrets.start pid=%ld", (long)pid);
+	r->scan_pid = pid;
+}
+
+/* true once the scan child ended (or none runs); wait: block for it. */
+static bool
+run_scan_reap(struct run *r, bool wait)
+{
+	int status;
+	pid_t p;
+
+	if (r->scan_pid <= 0)
+		return true;
+	p = waitpid(r->scan_pid, &status, wait ? 0 : WNOHANG);
+	if (p == 0 || (p == -1 && errno == EINTR))
+		return false;
+	if (p > 0 && !(WIFEXITED(status) && WEXITSTATUS(status) == 0))
+		log_warnx("event=secrets.failed status=%d signal=%d",
+		    WIFEXITED(status) ? WEXITSTATUS(status) : -1,
+		    WIFSIGNALED(status) ? WTERMSIG(status) : 0);
+	r->scan_pid = 0;
+	r->next_scan = (long long)time(NULL) + r->rc.secrets.interval;
+	return true;
+}
+
+/* Ends a scan in progress (agent stopping): it saves what it read. */
+static void
+run_scan_end(struct run *r)
+{
+	if (r->scan_pid <= 0)
+		return;
+	kill(r->scan_pid, SIGTERM);
+	run_scan_reap(r, true);
 }
 
 static int
@@ -523,7 +693,12 @@ run_loop(struct run *r, const char *dir, const sigset_t *open)
 	r->next_upload = run_now_ms();
 	while (!run_stopping()) {
 		now = run_now_ms();
-		if (now >= r->next_audit) {
+		if (!run_scan_reap(r, r->o->once)) {
+			/* scanning: the audit waits for its results */
+		} else if (now >= r->next_audit && run_scan_due(r)) {
+			run_scan_start(r);
+			continue;
+		} else if (now >= r->next_audit) {
 			rc = run_audit(r);
 			if (r->o->once && rc != 0) {
 				if (rc < 0)
@@ -560,8 +735,11 @@ run_loop(struct run *r, const char *dir, const sigset_t *open)
 		    r->next_upload;
 		if (t == RUN_NEVER)
 			t = run_now_ms() + RUN_DAY_MS;
+		if (r->scan_pid > 0 && t > run_now_ms() + 1000)
+			t = run_now_ms() + 1000;	/* look at the scan */
 		run_sleep_until(t, open);
 	}
+	run_scan_end(r);
 	if (r->o->once) {
 		struct queue_stats s;
 		char err[2048];
@@ -647,12 +825,14 @@ run_main(const struct run_opts *o)
 
 	log_info("event=run.start agent=%s server=%s once=%d interval=%lld",
 	    r.e.agent_id, r.e.server, o->once, r.rc.interval);
+	run_scan_plan(&r);
 	ret = run_loop(&r, dir, &open);
 	if (run_stopping())
 		log_info("event=run.stop signal=%d", (int)run_stop_sig);
 out:
 	queue_close(r.q);
 	enroll_free(&r.e);
+	secrets_conf_free(&r.rc.secrets);
 	audit_setup_free(&r.setup);
 	return ret;
 }
@@ -694,6 +874,7 @@ run_status(const struct run_opts *o)
 		log_warnx("%s", err);
 		goto out;
 	}
+	secrets_conf_free(&rc.secrets);
 	dir = run_state_dir(o, &rc);
 	r = enroll_load(dir, &e, err, sizeof(err));
 	if (r < 0) {

@@ -272,7 +272,7 @@ struct doc_sink *doc_detector_sink(struct doc_detector *d);
 /* The decision once extraction ended (or stopped). */
 void doc_detector_verdict(struct doc_detector *d, struct doc_verdict *v);
 
-const char *doc_degree_name(enum doc_degree g, bool en);	/* "TỐI MẬT" / "Top Secret" */
+const char *doc_degree_name(enum doc_degree g, bool en);	/* "TỐI MẬT" / "Secret" */
 const char *doc_degree_code(enum doc_degree g);	/* "mat", "toi-mat", "tuyet-mat" */
 
 #endif

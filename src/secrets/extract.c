@@ -304,20 +304,6 @@ doc_format_name(enum doc_format f)
 
 /* --- dispatch ------------------------------------------------------------ */
 
-/*
- * Extractors are linked weakly so that a program or test built with only
- * some of them still links; a missing one reads as "unsupported".
- */
-#pragma weak doc_extract_text
-#pragma weak doc_extract_ooxml
-#pragma weak doc_extract_odf
-#pragma weak doc_extract_zip
-#pragma weak doc_extract_ole2
-#pragma weak doc_extract_rtf
-#pragma weak doc_extract_pdf
-#pragma weak doc_extract_mail
-#pragma weak doc_extract_image
-
 typedef enum doc_err extract_fn(struct doc_ctx *, const unsigned char *,
     size_t, const char *);
 
@@ -357,9 +343,6 @@ doc_extract(struct doc_ctx *ctx, const unsigned char *buf, size_t len,
 	case DOC_FMT_UNKNOWN:
 		return DOC_OK;
 	}
-	if (fn == NULL)
-		return doc_fail(ctx, DOC_ERR_UNSUPPORTED, "%s",
-		    doc_format_name(f));
 	e = fn(ctx, buf, len, name);
 	if (ctx->stopped && e == DOC_ERR_TIMEOUT)
 		return e;

@@ -124,7 +124,7 @@ test_checks_well_formed(void **state)
 	static const char *const areas[] = {
 	    "av",   "patch",  "pkg",  "sw",   "fw",   "ssh", "acct",
 	    "auth", "screen", "usb",  "wifi", "mail", "net", "kern",
-	    "log",  "time",   "desk", "os",   NULL};
+	    "log",  "time",   "desk", "os",   "classified", NULL};
 	size_t i, j, k;
 
 	(void)state;
