@@ -24,7 +24,7 @@ PKGS = jansson yaml-0.1 libutf8proc libpcre2-8 liblz4 zlib libsodium libnftables
 	libmicrohttpd gnutls libcurl libqrencode xlsxwriter \
 	libzip libxml-2.0 libgsf-1 poppler-glib gmime-3.0 tesseract lept cairo
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lresolv
 CMOCKA_LIBS := $(shell pkg-config --libs cmocka 2>/dev/null)
 # Only the test corpus generator (tests/secrets) draws text with pango.
 GEN_PKGS = pangocairo
@@ -49,11 +49,13 @@ AGENT_SRC := $(sort $(filter-out src/agent/main.c,$(wildcard src/agent/*.c)))
 SERVER_SRC := $(sort $(filter-out src/server/main.c,$(wildcard src/server/*.c)))
 CLI_SRC := $(sort $(wildcard src/cli/*.c))
 SECRETS_SRC := $(sort $(wildcard src/secrets/*.c))
+SITE_SRC := $(sort $(wildcard src/site/*.c))
 GEN_SRC := build/gen/embedded.c
-CORE_SRC := $(LIB_SRC) $(SECRETS_SRC) $(AGENT_SRC) $(SERVER_SRC) $(filter-out src/cli/main.c,$(CLI_SRC))
+CORE_SRC := $(LIB_SRC) $(SECRETS_SRC) $(SITE_SRC) $(AGENT_SRC) $(SERVER_SRC) $(filter-out src/cli/main.c,$(CLI_SRC))
 POLICY := $(sort $(wildcard policy/*.yml))
 SCHEMA := src/agent/facts.schema
 WEB := $(sort $(wildcard web/messages.yml web/templates/*.html web/static/*))
+SITE_DATA := $(sort $(wildcard policy/site/*.yml))
 
 # The shared code goes into one archive per build; each program links its
 # own main objects against it and takes only what it uses.
@@ -76,7 +78,8 @@ ASAN_PROGRAMS = build/asan/canhgac-agent build/asan/canhgacd build/asan/canhgac
 # Objects are prerequisites of pattern rules only: keep them.
 .SECONDARY:
 
-.PHONY: flags dev-test fixtures all run stop server-tests browser-tests secrets-tests bench-secrets bench-ingest bench-console check deps deps-build unit integration fuzz fuzz-long asan \
+.PHONY: flags dev-test fixtures all run stop server-tests browser-tests secrets-tests bench-secrets \
+	site-tests bench-sites bench-ingest bench-console check deps deps-build unit integration fuzz fuzz-long asan \
 	docs clean bench format
 
 all: $(PROGRAMS)
@@ -86,7 +89,7 @@ deps:
 deps-build:
 	@scripts/deps.sh build
 
-build/gen/embedded.c: scripts/embed.sh $(SCHEMA) $(POLICY) $(WEB)
+build/gen/embedded.c: scripts/embed.sh $(SCHEMA) $(POLICY) $(WEB) $(SITE_DATA)
 	@mkdir -p $(@D)
 	$(say) GEN $@
 	$(Q)scripts/embed.sh $@ $(SCHEMA) $(POLICY)
@@ -188,6 +191,16 @@ build/tests/mkcorpus: $(GEN_SRC_T) tests/secrets/gen.h $(LIBA)
 secrets-tests: $(ASAN_PROGRAMS) build/tests/mkcorpus
 	@tests/secrets/run.sh
 
+# The portal monitor against a ward portal the tests serve on loopback.
+SITE_T_SRC := $(sort $(wildcard tests/site/*.c))
+build/tests/portal: $(SITE_T_SRC) $(LIBA)
+	@mkdir -p $(@D)
+	$(say) LINK $@
+	$(Q)$(CC) $(ALL_CFLAGS) -Itests/site $(ALL_LDFLAGS) $(SITE_T_SRC) \
+		$(LIBA) $(PKG_LIBS) -lpthread -o $@
+site-tests: $(ASAN_PROGRAMS) build/tests/portal
+	@tests/site/run.sh
+
 # The console in Debian's chromium, driven by playwright-core (npm).
 browser-tests: $(ASAN_PROGRAMS) fixtures
 	@timeout -k 10 300 tests/browser/run.sh
@@ -205,6 +218,7 @@ check: deps
 	@$(MAKE) --no-print-directory integration
 	@$(MAKE) --no-print-directory server-tests
 	@$(MAKE) --no-print-directory secrets-tests
+	@$(MAKE) --no-print-directory site-tests
 	@$(MAKE) --no-print-directory browser-tests
 	@$(MAKE) --no-print-directory fuzz
 	@echo "make check: tất cả kiểm thử đều đạt / all tests passed"
@@ -231,6 +245,9 @@ bench-console: build/canhgacd build/canhgac
 bench-secrets: build/canhgac-agent build/tests/mkcorpus
 	@scripts/deps.sh bench
 	@bench/secrets.sh
+bench-sites: build/canhgac build/tests/portal
+	@scripts/deps.sh bench
+	@bench/sites.sh
 bench-ingest: build/canhgacd build/canhgac build/canhgac-agent build/bench/ingest
 	@scripts/deps.sh bench
 	@bench/ingest.sh

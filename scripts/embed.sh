@@ -3,10 +3,12 @@
 # policy into the agent, so that one binary audits a computer with no other
 # file installed, and the web console's files (web/messages.yml,
 # web/templates/*.html, web/static/*, found beside this script, named by
-# their path under web/) into canhgacd as embedded_web[].
+# their path under web/) into canhgacd as embedded_web[], and the portal
+# monitor's data (policy/site/*.yml, by base name) as embedded_site[].
 # Usage: scripts/embed.sh OUT.c SCHEMA POLICY.yml...
 set -eu
 web=$(cd "$(dirname "$0")/../web" && pwd)
+sitedir=$(cd "$(dirname "$0")/../policy/site" 2>/dev/null && pwd || true)
 out=$1; shift
 schema=$1; shift
 tmp=$out.tmp
@@ -48,6 +50,23 @@ tmp=$out.tmp
 	i=0
 	for f in $webfiles; do
 		printf '\t{"%s", embedded_web_%d, sizeof(embedded_web_%d) - 1},\n' \
+		    "$f" "$i" "$i"
+		i=$((i + 1))
+	done
+	echo '	{NULL, NULL, 0},'
+	echo '};'
+	sitefiles=$( [ -n "$sitedir" ] && cd "$sitedir" &&
+	    ls ./*.yml 2>/dev/null | sed 's|^\./||' | LC_ALL=C sort || true)
+	i=0
+	for f in $sitefiles; do
+		emit "embedded_site_$i" "$sitedir/$f"
+		i=$((i + 1))
+	done
+	echo 'extern const struct embedded_file embedded_site[];'
+	echo 'const struct embedded_file embedded_site[] = {'
+	i=0
+	for f in $sitefiles; do
+		printf '\t{"%s", embedded_site_%d, sizeof(embedded_site_%d) - 1},\n' \
 		    "$f" "$i" "$i"
 		i=$((i + 1))
 	done

@@ -9,10 +9,12 @@
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <time.h>
 
+#include "lib/text.h"
 #include "secrets/doc.h"
 
 double
@@ -85,6 +87,37 @@ is_space(unsigned char c)
 	    c == '\v';
 }
 
+/* A copy of s with every byte that does not start a valid UTF-8 sequence
+ * (and every NUL) replaced by U+FFFD. */
+static char *
+utf8_mend(const char *s, size_t n, size_t *outlen)
+{
+	char *out = malloc(n * 3 + 1);
+	size_t i = 0, o = 0;
+
+	if (out == NULL)
+		return NULL;
+	while (i < n) {
+		const unsigned char *p = (const unsigned char *)s + i;
+		size_t k = p[0] < 0x80 ? 1 : (p[0] & 0xE0) == 0xC0 ? 2 :
+		    (p[0] & 0xF0) == 0xE0 ? 3 : (p[0] & 0xF8) == 0xF0 ? 4 : 0;
+
+		if (k > 0 && p[0] != 0 && i + k <= n &&
+		    text_valid_utf8(s + i, k)) {
+			memcpy(out + o, s + i, k);
+			o += k;
+			i += k;
+		} else {
+			memcpy(out + o, "\xEF\xBF\xBD", 3);
+			o += 3;
+			i++;
+		}
+	}
+	out[o] = '\0';
+	*outlen = o;
+	return out;
+}
+
 enum doc_next
 doc_emit(struct doc_ctx *ctx, const struct doc_line *l)
 {
@@ -93,6 +126,7 @@ doc_emit(struct doc_ctx *ctx, const struct doc_line *l)
 	const char *s = l->text;
 	size_t n = l->len;
 	enum doc_next r;
+	char *fixed = NULL;
 
 	if (ctx->stopped)
 		return DOC_NEXT_STOP;
@@ -119,6 +153,14 @@ doc_emit(struct doc_ctx *ctx, const struct doc_line *l)
 	t = *l;
 	t.text = s;
 	t.len = n;
+	/* Extractors pass UTF-8; a sequence cut or forged by a hostile file
+	 * is mended here so that no sink ever sees invalid text. */
+	if (!text_valid_utf8(s, n)) {
+		fixed = utf8_mend(s, n, &t.len);
+		if (fixed == NULL)
+			return DOC_NEXT_MORE;
+		t.text = fixed;
+	}
 	if (t.part == NULL)
 		t.part = "";
 	if (ctx->prefix != NULL && ctx->prefix[0] != '\0') {
@@ -127,6 +169,7 @@ doc_emit(struct doc_ctx *ctx, const struct doc_line *l)
 		t.part = part;
 	}
 	r = ctx->sink->line(ctx->sink, &t);
+	free(fixed);
 	if (r == DOC_NEXT_STOP)
 		ctx->stopped = true;
 	return r;

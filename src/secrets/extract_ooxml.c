@@ -1392,7 +1392,11 @@ x_headfoot(struct x_sheet *x, const char *s, enum doc_zone zone)
 			run.bold = !run.bold;
 			s++;
 		} else if (*s != '\0') {
-			s++;	/* &P &N &D &T &F &A &I &U &S &X &Y &E &G */
+			/* &P &N &D &T &F &A &I &U &S &X &Y &E &G; anything
+			 * else goes whole, never half a UTF-8 sequence */
+			s++;
+			while (((unsigned char)*s & 0xC0) == 0x80)
+				s++;
 		}
 	}
 	xp_emit(&x->out, x->line, zone, NULL, flags);
