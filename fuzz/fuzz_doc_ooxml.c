@@ -1,9 +1,9 @@
 /*
  * fuzz_doc_ooxml.c — libFuzzer harness of the Office Open XML extractor
- * (extract_ooxml.c, extract_xlsx.c, xmlpart.c). The first byte chooses: odd, the rest is
- * a whole package as found on disk; even, the rest is split at "|~|" into
- * the XML parts of a Word, Excel or PowerPoint package built here around
- * them (stored, so the fuzzer reaches the XML walkers past the zip's
+ * (extract_ooxml.c, extract_xlsx.c, xmlpart.c). The first byte chooses:
+ * odd, the rest is a whole package as found on disk; even, the rest is
+ * split at "|~|" into the XML parts of a Word, Excel or PowerPoint package
+ * built here around them (stored, so the fuzzer reaches the XML walkers past the zip's
  * CRCs). The sink checks every line against the contract and answers
  * MORE, SKIP or STOP as the first byte says. Must never crash, hang or
  * leak.
