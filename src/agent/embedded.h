@@ -17,7 +17,7 @@ struct embedded_file {
 extern const char *const embedded_schema;
 extern const size_t embedded_schema_len;
 extern const struct embedded_file embedded_policy[]; /* ends with NULL name */
-/* The portal monitor's data, policy/site/*.yml (src/site/vocab.c). */
+/* The portal monitor's data, the YAML files of policy/site/ (vocab.c). */
 extern const struct embedded_file embedded_site[];
 
 #endif
