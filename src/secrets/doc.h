@@ -141,6 +141,9 @@ struct doc_ctx {
 	double deadline;	/* doc_now() value after which to give up */
 	unsigned depth;		/* 0 for the file itself */
 	size_t expanded;	/* bytes decompressed so far (all depths) */
+	size_t declared;	/* bytes the archives' directories declare,
+				   all depths: a zip bomb is refused on what
+				   it claims, before anything is inflated */
 	const char *prefix;	/* part prefix of the nested document, or "" */
 	bool stopped;		/* the sink said DOC_NEXT_STOP */
 	bool ocr_used;		/* some text came from OCR */

@@ -3,7 +3,8 @@
  * classified-document finder: each entry, in order, is read with libzip
  * from memory and handed back to doc_extract() one level deeper, its part
  * prefixed "archive.zip:dir/entry". Entries are bounded by count, by the
- * size the central directory declares (checked before inflating) and by
+ * sizes the central directory declares (their sum over every nesting
+ * level against max_expanded, checked before inflating anything) and by
  * what really comes out (read in chunks, counted with doc_expand()), so a
  * zip bomb ends with "too large" or "too deep" at once. docs/secrets.md
  * says how encrypted and broken entries are reported.
@@ -216,6 +217,29 @@ zip_entry(struct doc_ctx *ctx, zip_t *za, zip_uint64_t i, const char *name,
 	return e;
 }
 
+/* What the archive says its entries expand to, added to what the archives
+ * around it said: over max_expanded, it is a bomb (or too large to read
+ * whole) — refused before one byte is inflated. */
+static enum doc_err
+zip_declared(struct doc_ctx *ctx, zip_t *za, zip_int64_t n)
+{
+	zip_stat_t st;
+	zip_int64_t i;
+	size_t max = ctx->lim->max_expanded;
+
+	for (i = 0; i < n && (size_t)i <= ctx->lim->max_entries; i++) {
+		zip_stat_init(&st);
+		if (zip_stat_index(za, (zip_uint64_t)i, 0, &st) != 0 ||
+		    !(st.valid & ZIP_STAT_SIZE))
+			continue;
+		if (st.size > max || ctx->declared > max - st.size)
+			return doc_fail(ctx, DOC_ERR_TOO_LARGE, "zip: entries "
+			    "declare more than %zu bytes expanded", max);
+		ctx->declared += (size_t)st.size;
+	}
+	return DOC_OK;
+}
+
 enum doc_err
 doc_extract_zip(struct doc_ctx *ctx, const unsigned char *buf, size_t len,
     const char *name)
@@ -245,6 +269,10 @@ doc_extract_zip(struct doc_ctx *ctx, const unsigned char *buf, size_t len,
 	}
 	zip_error_fini(&ze);
 	n = zip_get_num_entries(za, 0);
+	if ((e = zip_declared(ctx, za, n)) != DOC_OK) {
+		zip_discard(za);
+		return e;
+	}
 	for (i = 0; i < n && !ctx->stopped; i++) {
 		ename = zip_get_name(za, (zip_uint64_t)i, 0);
 		if (ename != NULL && ename[0] != '\0' &&
