@@ -276,5 +276,32 @@ UNION ALL
 SELECT hid, check_id, ack_at, ack_by, 'ack', NULL, 0 FROM finding_workflow
 ORDER BY 1, 2, 3;
 
+-- The aggregates canhgacd keeps as reports arrive (src/server/
+-- store_schema.c, migration 6): check_failing (open failing findings per
+-- unit and check) was kept by its triggers as the findings went in;
+-- host_points (the points of each host's latest report), which
+-- store_batch writes, is computed here as the migration does.
+INSERT OR REPLACE INTO host_points(hid, point, pass, fail, na, error, score)
+SELECT h.hid, CAST(e.key AS INTEGER),
+    max(0, min(100000, CASE json_type(e.value, '$.pass')
+        WHEN 'integer' THEN json_extract(e.value, '$.pass') ELSE 0 END)),
+    max(0, min(100000, CASE json_type(e.value, '$.fail')
+        WHEN 'integer' THEN json_extract(e.value, '$.fail') ELSE 0 END)),
+    max(0, min(100000, CASE json_type(e.value, '$.na')
+        WHEN 'integer' THEN json_extract(e.value, '$.na') ELSE 0 END)),
+    max(0, min(100000, CASE json_type(e.value, '$.error')
+        WHEN 'integer' THEN json_extract(e.value, '$.error') ELSE 0 END)),
+    CASE WHEN json_type(e.value, '$.score') IN ('integer', 'real')
+        AND json_extract(e.value, '$.score') BETWEEN 0 AND 100
+        THEN json_extract(e.value, '$.score') END
+FROM hosts h JOIN reports r ON r.id = (SELECT r2.id FROM reports r2
+        WHERE r2.hid = h.hid ORDER BY r2.collected_at DESC, r2.id DESC
+        LIMIT 1),
+    json_each(CASE WHEN json_valid(r.summary) AND
+        json_type(r.summary, '$.points') = 'object' THEN r.summary
+        ELSE '{"points":{}}' END, '$.points') e
+WHERE e.key IN ('1', '2', '3', '4', '5', '6', '7', '8')
+    AND e.type = 'object';
+
 COMMIT;
 PRAGMA foreign_keys = ON;

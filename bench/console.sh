@@ -8,6 +8,10 @@
 # target: every page under 50 ms p99. bench/README.md explains.
 # Usage: bench/console.sh [--hosts N] [--findings N] [--duration S]
 #        [--connections C] [--threads T] [--keep]
+# CONSOLE_BIN=DIR takes canhgacd, canhgac (and canhgac-agent, needed for
+# a new fill only; else build/'s) from DIR instead of building them;
+# CONSOLE_OUT=DIR keeps the store and results there instead of
+# bench/out/console (to compare two builds, each on its own copy).
 set -eu
 cd "$(dirname "$0")/.."
 
@@ -44,7 +48,7 @@ if [ "$hosts" -gt 100000 ] || [ "$per_host" -gt 2000 ]; then
 	exit 2
 fi
 
-out=$(pwd)/bench/out/console
+out=${CONSOLE_OUT:-$(pwd)/bench/out/console}
 data=$out/data
 db=$data/store.db
 for t in wrk curl sqlite3 jq; do
@@ -54,8 +58,18 @@ for t in wrk curl sqlite3 jq; do
 	}
 done
 
-echo "console.sh: dựng — building ..."
-make -s build/canhgacd build/canhgac build/canhgac-agent
+bin=build
+agent=build/canhgac-agent
+if [ -n "${CONSOLE_BIN:-}" ]; then
+	bin=$CONSOLE_BIN
+	[ -x "$bin/canhgac-agent" ] && agent=$bin/canhgac-agent
+	for b in "$bin/canhgacd" "$bin/canhgac" "$agent"; do
+		[ -x "$b" ] || { echo "console.sh: không có $b — no $b" >&2; exit 2; }
+	done
+else
+	echo "console.sh: dựng — building ..."
+	make -s build/canhgacd build/canhgac build/canhgac-agent
+fi
 
 spid=""
 # shellcheck disable=SC2317 # called from the trap
@@ -103,11 +117,11 @@ else
 	tests/fixture.sh weak "$out/weak" >"$out/fixture.log" 2>&1 ||
 	    { cat "$out/fixture.log" >&2; exit 1; }
 	st=0
-	build/canhgac-agent audit --root "$out/weak" \
+	"$agent" audit --root "$out/weak" \
 	    --config tests/audit/probe-off.conf --format json \
 	    >"$out/report.json" 2>"$out/audit.log" || st=$?
 	[ $st -le 1 ] || { echo "console.sh: canhgac-agent audit thất bại — failed ($st)" >&2; cat "$out/audit.log" >&2; exit 1; }
-	build/canhgac init --data "$data" --listen "127.0.0.1:$port" \
+	"$bin/canhgac" init --data "$data" --listen "127.0.0.1:$port" \
 	    --generate-password >"$out/init.log" 2>&1 ||
 	    { cat "$out/init.log" >&2; exit 1; }
 	n=$(sqlite3 "$db" "SELECT (SELECT count(*) FROM hosts) + (SELECT count(*) FROM units)")
@@ -128,11 +142,11 @@ pw=$out/viewer.pw
 od -An -N18 -tx1 /dev/urandom | tr -d ' \n' >"$pw"
 chmod 600 "$pw"
 if ! sqlite3 "$db" "SELECT 1 FROM users WHERE login = 'bench-viewer'" | grep -q 1; then
-	build/canhgac --data "$data" user add --login bench-viewer --role viewer \
+	"$bin/canhgac" --data "$data" user add --login bench-viewer --role viewer \
 	    --name "Chủ tịch (đo tải)" --password-file "$pw" >"$out/user.log" 2>&1 ||
 	    { cat "$out/user.log" >&2; exit 1; }
 else
-	build/canhgac --data "$data" user passwd bench-viewer --password-file "$pw" \
+	"$bin/canhgac" --data "$data" user passwd bench-viewer --password-file "$pw" \
 	    >"$out/user.log" 2>&1 || { cat "$out/user.log" >&2; exit 1; }
 fi
 
@@ -148,7 +162,7 @@ for v in "$unit" "$host" "$check" "$fcheck"; do
 	[ -n "$v" ] || { echo "console.sh: kho trống — the store is empty: $db" >&2; exit 1; }
 done
 
-build/canhgacd --data "$data" >>"$out/canhgacd.log" 2>&1 &
+"$bin/canhgacd" --data "$data" >>"$out/canhgacd.log" 2>&1 &
 spid=$!
 wait_listen "$port" "$spid" ||
     { echo "console.sh: canhgacd không khởi động — did not start" >&2; cat "$out/canhgacd.log" >&2; exit 1; }

@@ -34,7 +34,7 @@ done
 
 now() { date +%s.%N; }
 # ratio A B: A/B with one decimal
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", b > 0 ? a / b : 0 }'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", (b > 0 ? a / b : 0) }'; }
 
 # --- the corpus, kept between runs ------------------------------------------
 if [ ! -f "$DIR/expected.tsv" ] || [ "$(cat "$DIR/.size" 2>/dev/null)" != \
@@ -124,7 +124,7 @@ marked=$(awk -F '\t' '$2 ~ /^(mat|toi-mat|tuyet-mat)$/' "$DIR/expected.tsv" |
 line() { # what seconds rss
 	awk -v w="$1" -v s="$2" -v r="$3" -v b="$bytes" -v n="$nfiles" 'BEGIN {
 	    printf "  %-26s %9.2f %9.1f %9.1f %9.0f\n", w, s,
-	    s > 0 ? b / 1048576 / s : 0, s > 0 ? n / s : 0, r / 1024 }'
+	    (s > 0 ? b / 1048576 / s : 0), (s > 0 ? n / s : 0), r / 1024 }'
 }
 echo
 printf '  %-26s %9s %9s %9s %9s\n' "" "giây/s" "MB/s" "tệp/s" "RSS MB"
@@ -134,8 +134,10 @@ line "finder, warm" "$warm" "$warm_rss"
 echo
 r1=$(ratio "$pipe" "$cold")
 r2=$(ratio "$cold" "$warm")
-verdict() { awk -v r="$1" -v t="$2" 'BEGIN { print (r >= t) ? "đạt / met" :
-    "chưa đạt / not met" }'; }
+verdict() {
+	awk -v r="$1" -v t="$2" 'BEGIN { m = "chưa đạt / not met"
+	    if (r >= t) m = "đạt / met"; print m }'
+}
 echo "  finder / pipeline:   ${r1}x  (mục tiêu / target ≥ 10x: $(verdict "$r1" 10))"
 echo "  cold / warm:         ${r2}x  (mục tiêu / target ≥ 100x: $(verdict "$r2" 100))"
 echo "  files read: cold $read_cold, warm $read_warm"

@@ -538,3 +538,43 @@ chart_gauge(const char *title, double score)
 	    "fill=\"#5b6470\">100</text></svg>");
 	return sb_done(&b);
 }
+
+/* Series filled point by point. */
+
+int
+chart_points_add(struct chart_points *p, int64_t t, double v)
+{
+	if (p->n == p->cap) {
+		size_t cap = p->cap ? p->cap * 2 : 64;
+		int64_t *nt;
+		double *nv;
+
+		if ((nt = realloc(p->t, cap * sizeof(*nt))) == NULL)
+			return -1;
+		p->t = nt;
+		if ((nv = realloc(p->v, cap * sizeof(*nv))) == NULL)
+			return -1;
+		p->v = nv;
+		p->cap = cap;
+	}
+	p->t[p->n] = t;
+	p->v[p->n] = v;
+	p->n++;
+	return 0;
+}
+
+struct chart_series
+chart_points_series(const struct chart_points *p, const char *label)
+{
+	struct chart_series s = { label, p->t, p->v, p->n };
+
+	return s;
+}
+
+void
+chart_points_free(struct chart_points *p)
+{
+	free(p->t);
+	free(p->v);
+	memset(p, 0, sizeof(*p));
+}

@@ -38,6 +38,20 @@ struct chart_series {
 	size_t n;
 };
 
+/* The points of a series as they are read (scores from the store, one
+ * by one), in arrays grown here: chart_points_add appends one (0, or -1
+ * when out of memory, the points kept so far unchanged); chart_points_series
+ * gives the series to draw (valid until the next add or the free). */
+struct chart_points {
+	int64_t *t;
+	double *v;
+	size_t n, cap;
+};
+int chart_points_add(struct chart_points *p, int64_t t, double v);
+struct chart_series chart_points_series(const struct chart_points *p,
+    const char *label);
+void chart_points_free(struct chart_points *p);
+
 /* Scores over time: x from the earliest to the latest time of all series
  * (dates in Vietnam time), y 0–100. A series of one point is a dot. */
 char *chart_line(const char *title, const char *desc,

@@ -4,11 +4,12 @@
  * (the first few, linked to the host), filtered by directive point,
  * severity and unit; and GET /tieu-chi/:check, the hosts failing one
  * check with their evidence and the state of the workflow. A unit role
- * sees its own unit only. Counting every open finding by check reads
- * the whole index of open findings (about 90 ms for 450,000 of them), so
- * the rows of /tieu-chi are kept FINDINGS_CACHE_S seconds per filter:
- * only agent reports change them. Also the helpers the acting pages
- * share and their table of pages (page_act.h).
+ * sees its own unit only. The counts per check are kept as reports
+ * arrive (check_failing, store_schema.c); the few hosts named on each row
+ * cost a query per check, so the rows of /tieu-chi are kept
+ * FINDINGS_CACHE_S seconds per filter: only agent reports change them.
+ * Also the helpers the acting pages share and their table of pages
+ * (page_act.h).
  */
 #include <pthread.h>
 #include <stdio.h>
@@ -209,7 +210,7 @@ act_units(struct web_req *r, int64_t selected)
 
 	if (scope < 0)
 		return c.arr;
-	if (store_console_units(web_store(r), scope, 0, units_row, &c, err,
+	if (store_console_unit_names(web_store(r), scope, units_row, &c, err,
 	    sizeof(err)) < 0) {
 		log_warnx("event=web.store page=units msg=\"%s\"", err);
 		json_decref(c.arr);

@@ -278,7 +278,7 @@ page_hosts(struct web_req *r, struct http_reply *rep)
 	/* the unit selector: the units this person may see */
 	p.rows = json_array();
 	p.want_unit = f.unit_id;
-	if (store_console_units(st, scope, 0, hosts_unit_opt, &p, err,
+	if (store_console_unit_names(st, scope, hosts_unit_opt, &p, err,
 	    sizeof(err)) != STORE_OK)
 		goto fail;
 	if (f.unit_id > 0 && !p.unit_seen) {
@@ -371,9 +371,7 @@ struct host_page {
 	json_t *group;			/* the current one */
 	int group_point;
 	json_t *rows;
-	int64_t *t;
-	double *v;
-	size_t n, cap;
+	struct chart_points scores;	/* the host's score over time */
 	size_t evidence;		/* bytes of evidence shown so far */
 };
 
@@ -435,23 +433,7 @@ host_score(const struct store_score *sc, void *arg)
 {
 	struct host_page *p = arg;
 
-	if (p->n == p->cap) {
-		size_t cap = p->cap ? p->cap * 2 : 64;
-		int64_t *nt = realloc(p->t, cap * sizeof(*nt));
-		double *nv;
-
-		if (nt == NULL)
-			return -1;
-		p->t = nt;
-		if ((nv = realloc(p->v, cap * sizeof(*nv))) == NULL)
-			return -1;
-		p->v = nv;
-		p->cap = cap;
-	}
-	p->t[p->n] = sc->time;
-	p->v[p->n] = sc->score;
-	p->n++;
-	return 0;
+	return chart_points_add(&p->scores, sc->time, sc->score);
 }
 
 static int
@@ -819,11 +801,9 @@ page_host(struct web_req *r, struct http_reply *rep)
 	if (store_scores(st, "host", id, r->now - PAGE_TREND_S, host_score,
 	    &p, err, sizeof(err)) != STORE_OK)
 		goto fail;
-	if (p.n > 0) {
-		cs.label = json_string_value(json_object_get(p.m, "hostname"));
-		cs.t = p.t;
-		cs.v = p.v;
-		cs.n = p.n;
+	if (p.scores.n > 0) {
+		cs = chart_points_series(&p.scores,
+		    json_string_value(json_object_get(p.m, "hostname")));
 		if ((svg = chart_line(web_msg(r, "host.trend"),
 		    web_msg(r, "host.trend_desc"), &cs, 1)) != NULL) {
 			json_set_str(p.m, "html_trend", svg);
@@ -860,14 +840,12 @@ page_host(struct web_req *r, struct http_reply *rep)
 	json_set_bool(p.m, "has_changes", json_array_size(p.rows) > 0);
 	json_object_set_new(p.m, "changes", p.rows);
 	p.rows = NULL;
-	free(p.t);
-	free(p.v);
+	chart_points_free(&p.scores);
 	web_render(r, rep, 200, "host", p.m);
 	return;
 fail:
 	json_decref(p.rows);
 	json_decref(p.m);
-	free(p.t);
-	free(p.v);
+	chart_points_free(&p.scores);
 	page_store_failed(r, rep, "host", err);
 }

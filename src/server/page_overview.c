@@ -197,9 +197,7 @@ page_finding(struct web_req *r, const struct store_finding *f,
 /* A series of the trend chart, grown as the scores come. */
 struct trend {
 	char *name;
-	int64_t *t;
-	double *v;
-	size_t n, cap;
+	struct chart_points pts;
 };
 
 struct overview {
@@ -273,23 +271,7 @@ overview_score(const struct store_score *sc, void *arg)
 		if ((t->name = strdup(name)) == NULL)
 			return -1;
 	}
-	if (t->n == t->cap) {
-		size_t cap = t->cap ? t->cap * 2 : 64;
-		int64_t *nt = realloc(t->t, cap * sizeof(*nt));
-		double *nv;
-
-		if (nt == NULL)
-			return -1;
-		t->t = nt;
-		if ((nv = realloc(t->v, cap * sizeof(*nv))) == NULL)
-			return -1;
-		t->v = nv;
-		t->cap = cap;
-	}
-	t->t[t->n] = sc->time;
-	t->v[t->n] = sc->score;
-	t->n++;
-	return 0;
+	return chart_points_add(&t->pts, sc->time, sc->score);
 }
 
 static int
@@ -327,8 +309,7 @@ overview_free(struct overview *o)
 
 	for (i = 0; i < o->nseries; i++) {
 		free(o->series[i].name);
-		free(o->series[i].t);
-		free(o->series[i].v);
+		chart_points_free(&o->series[i].pts);
 	}
 	free(o->bars);
 	json_decref(o->units);
@@ -372,13 +353,10 @@ page_overview(struct web_req *r, struct http_reply *rep)
 	if (store_scores(st, "unit", NULL, r->now - PAGE_TREND_S,
 	    overview_score, &o, err, sizeof(err)) != STORE_OK)
 		goto fail;
-	for (i = 0; i < o.nseries; i++) {
-		cs[i].label = o.series[i].name[0] != '\0' ? o.series[i].name :
-		    web_msg(r, "overview.ward");
-		cs[i].t = o.series[i].t;
-		cs[i].v = o.series[i].v;
-		cs[i].n = o.series[i].n;
-	}
+	for (i = 0; i < o.nseries; i++)
+		cs[i] = chart_points_series(&o.series[i].pts,
+		    o.series[i].name[0] != '\0' ? o.series[i].name :
+		    web_msg(r, "overview.ward"));
 	json_set_str(m, "title", web_msg(r, "overview.title"));
 	if (scope != 0)
 		json_set_str(m, "scope_unit", r->user.unit);

@@ -26,9 +26,7 @@ struct unit_page {
 	json_t *rows;
 	bool found;
 	char name[256];
-	int64_t *t;
-	double *v;
-	size_t n, cap;
+	struct chart_points scores;	/* the unit's score over time */
 };
 
 static int
@@ -60,23 +58,7 @@ unit_score(const struct store_score *sc, void *arg)
 {
 	struct unit_page *p = arg;
 
-	if (p->n == p->cap) {
-		size_t cap = p->cap ? p->cap * 2 : 64;
-		int64_t *nt = realloc(p->t, cap * sizeof(*nt));
-		double *nv;
-
-		if (nt == NULL)
-			return -1;
-		p->t = nt;
-		if ((nv = realloc(p->v, cap * sizeof(*nv))) == NULL)
-			return -1;
-		p->v = nv;
-		p->cap = cap;
-	}
-	p->t[p->n] = sc->time;
-	p->v[p->n] = sc->score;
-	p->n++;
-	return 0;
+	return chart_points_add(&p->scores, sc->time, sc->score);
 }
 
 static int
@@ -182,11 +164,8 @@ page_unit(struct web_req *r, struct http_reply *rep)
 	if (store_scores(st, "unit", p.name, r->now - PAGE_TREND_S,
 	    unit_score, &p, err, sizeof(err)) != STORE_OK)
 		goto fail;
-	if (p.n > 0) {
-		cs.label = p.name;
-		cs.t = p.t;
-		cs.v = p.v;
-		cs.n = p.n;
+	if (p.scores.n > 0) {
+		cs = chart_points_series(&p.scores, p.name);
 		if ((svg = chart_line(web_msg(r, "unit.trend"),
 		    web_msg(r, "unit.trend_desc"), &cs, 1)) != NULL) {
 			json_set_str(p.m, "html_trend", svg);
@@ -221,14 +200,12 @@ page_unit(struct web_req *r, struct http_reply *rep)
 	json_set_bool(p.m, "has_worst", json_array_size(p.rows) > 0);
 	json_object_set_new(p.m, "worst", p.rows);
 	p.rows = NULL;
-	free(p.t);
-	free(p.v);
+	chart_points_free(&p.scores);
 	web_render(r, rep, 200, "unit", p.m);
 	return;
 fail:
 	json_decref(p.rows);
 	json_decref(p.m);
-	free(p.t);
-	free(p.v);
+	chart_points_free(&p.scores);
 	page_store_failed(r, rep, "unit", err);
 }

@@ -6,10 +6,12 @@
  * log. All SQL lives behind it (store_sqlite.c now; PostgreSQL later
  * through the same functions).
  *
- * Times are UTC seconds. A handle may be shared by threads: calls are
- * serialised inside. Errors: a negative STORE_E* code and a bilingual err
- * "<vi> — <en>"; STORE_EFULL when the disk (or the database's size limit)
- * is full — nothing was changed and the caller may retry later.
+ * Times are UTC seconds. A handle may be shared by threads: writes are
+ * serialised inside; reads run side by side, each on one of a few
+ * read-only connections and in one snapshot of the store. Errors: a
+ * negative STORE_E* code and a bilingual err "<vi> — <en>"; STORE_EFULL
+ * when the disk (or the database's size limit) is full — nothing was
+ * changed and the caller may retry later.
  */
 #ifndef CG_STORE_H
 #define CG_STORE_H
@@ -386,6 +388,11 @@ struct store_unit_row {
 int store_console_units(struct store *st, int64_t unit_id,
     int64_t silent_before, int (*cb)(const struct store_unit_row *, void *),
     void *arg, char *err, size_t errlen);
+/* The same rows with id and name only (the rest 0), by name: for a
+ * filter's choice of units, without counting their hosts. */
+int store_console_unit_names(struct store *st, int64_t unit_id,
+    int (*cb)(const struct store_unit_row *, void *), void *arg, char *err,
+    size_t errlen);
 
 /* Directive points 1-8 over the latest report of each host of unit_id
  * (summary.points of the report, docs/api.md); p[0] unused. A point no

@@ -3,8 +3,14 @@
  * cached statements, the helpers of store_sqlite.c (prefixed sql_) and the
  * schema migrations of store_schema.c. Not an interface for the rest of
  * the server: that is store.h. The store is split by concern:
- * store_sqlite.c (handle, migrations, people, tokens, agents, events),
- * store_sqlite_batch.c (ingestion), store_sqlite_read.c (reading).
+ * store_sqlite.c (handle, readers, migrations, people, tokens, agents,
+ * events), store_sqlite_batch.c (ingestion), store_sqlite_read.c and
+ * store_sqlite_console.c (reading).
+ *
+ * Writes go through the one writer connection (st->db) under st->lock;
+ * reads through a pool of read-only connections (struct sql_reader), each
+ * taken for one call and one read transaction: WAL lets them run beside
+ * each other and beside the writer.
  */
 #ifndef CG_STORE_INT_H
 #define CG_STORE_INT_H
@@ -36,7 +42,7 @@ enum store_stmt {
 	S_SAVEPOINT, S_RELEASE, S_ROLLBACK_TO,
 	S_AGENT_FOR_BATCH, S_BATCH_ADD, S_BATCH_COUNT, S_AGENT_SEEN,
 	S_HOST_GET, S_HOST_ADD, S_HOST_SEEN, S_HOST_UPDATE,
-	S_REPORT_ADD, S_SCORE_ADD,
+	S_REPORT_ADD, S_SCORE_ADD, S_POINTS_CLEAR, S_POINT_PUT,
 	S_FACTS_GET, S_FACT_PUT, S_FACT_DEL, S_FACT_HISTORY_ADD,
 	S_FINDINGS_GET, S_FINDING_ADD, S_FINDING_UPDATE, S_FINDING_GONE,
 	S_CHECK_PUT,
@@ -61,9 +67,25 @@ struct batch_req;
  * and the log file is cut back to this size once it restarts. */
 #define STORE_WAL_MAX_PAGES 8192	/* 32 MB of 4 KB pages */
 
-struct store {
+/* A read-only connection of the pool with the statements prepared on it,
+ * known by their SQL text (the text of a dynamic query too). */
+#define STORE_READERS 4
+#define READER_STMT_SLOTS 48
+struct sql_reader {
+	struct store *st;
 	sqlite3 *db;
-	pthread_mutex_t lock;		/* held by every store_* call */
+	struct {
+		char *sql;
+		sqlite3_stmt *s;
+		uint64_t used;
+	} stmt[READER_STMT_SLOTS];
+	uint64_t clock;
+	struct sql_reader *next;	/* in the idle list */
+};
+
+struct store {
+	sqlite3 *db;			/* the writer */
+	pthread_mutex_t lock;		/* held by every write */
 	char *path;
 	bool readonly;
 	sqlite3_stmt *stmt[S_COUNT];
@@ -84,6 +106,14 @@ struct store {
 	_Atomic int wal_frames;
 	pthread_mutex_t ckpt_lock;
 	sqlite3 *ckpt_db;
+
+	/* readers: opened on first use, at most STORE_READERS, handed out
+	 * one per call */
+	pthread_mutex_t pool_lock;
+	pthread_cond_t pool_idle;
+	struct sql_reader *readers[STORE_READERS];
+	size_t nreaders;
+	struct sql_reader *idle;
 };
 
 /* Errors: err gets "<vi> — <en>"; sql_dberr maps an SQLite result to a
@@ -132,6 +162,23 @@ int sql_once(struct store *st, sqlite3_stmt *s, const char *what, char *err,
 int sql_finish(struct store *st, sqlite3_stmt *s, int rc, int ret,
     const char *what, char *err, size_t errlen);
 
+/* Reading: sql_read_begin takes a reader of the pool (waiting for one
+ * when all are busy) and starts a read transaction, so that every
+ * statement of the call sees one snapshot; sql_read_end ends it and gives
+ * the reader back. sql_rprepare gives the reader's statement for sql
+ * (prepared on first use, kept); sql_rfinish resets it (rc and ret as for
+ * sql_finish) and returns STORE_OK, ret or the error; sql_rdberr is
+ * sql_dberr for an error of the reader. */
+int sql_read_begin(struct store *st, struct sql_reader **r, const char *what,
+    char *err, size_t errlen);
+void sql_read_end(struct sql_reader *r);
+int sql_rprepare(struct sql_reader *r, const char *sql, sqlite3_stmt **s,
+    const char *what, char *err, size_t errlen);
+int sql_rfinish(struct sql_reader *r, sqlite3_stmt *s, int rc, int ret,
+    const char *what, char *err, size_t errlen);
+int sql_rdberr(struct sql_reader *r, int rc, const char *what, char *err,
+    size_t errlen);
+
 /* BEGIN IMMEDIATE, COMMIT (rolls back when it fails), ROLLBACK (also
  * forgets the check cache: what it remembered may be undone). */
 int sql_tx_begin(struct store *st, const char *what, char *err,
@@ -147,6 +194,16 @@ int sql_event_json(struct store *st, int64_t now, const char *kind,
 
 /* store_sqlite_batch.c: empties the check cache. */
 void sql_checks_forget(struct store *st);
+
+/* A finding row of store.h: the columns STORE_FINDING_COLUMNS selects
+ * (over findings f, hosts h, units u, checks c), read by sql_finding_row
+ * (store_sqlite_read.c); the row's strings live until the next step. */
+#define STORE_FINDING_COLUMNS "SELECT h.id, h.hostname, u.name," \
+	" f.check_id, f.status, f.severity, c.point, f.evidence," \
+	" c.title_vi, c.title_en, c.remedy_vi, c.remedy_en, f.first_seen," \
+	" CASE f.last_seen WHEN 0 THEN h.report_at ELSE f.last_seen END," \
+	" f.resolved"
+void sql_finding_row(sqlite3_stmt *s, struct store_finding *row);
 
 /* Values of facts (store_sqlite_batch.c writes, store_sqlite_read.c
  * reads): a JSON text longer than STORE_PACK_MIN is kept as a BLOB, its

@@ -291,12 +291,118 @@ static const char store_schema_v5[] =
 	"CREATE INDEX findings_open_severity ON findings(severity, first_seen)"
 	" WHERE resolved = 0;";
 
+/*
+ * Aggregates the console reads instead of recomputing them per page (and
+ * two indexes of its queries), kept in the transaction that changes what
+ * they sum and filled here from what the store holds. The macros below
+ * are part of this migration: a later change is a new migration.
+ *
+ * host_points: the directive points 1-8 of each host's latest report
+ * (latest by collected_at, then id), as its summary.points gives them
+ * (docs/api.md): a count that is not an integer taken as 0, counts
+ * clamped to 0-100000, the score kept only when a number within 0-100.
+ * store_console_points sums them instead of parsing the JSON of every
+ * host's report on each page. store_batch rewrites a host's rows when a
+ * report becomes its latest (a trigger cannot: JSON functions are not
+ * allowed in the schema with trusted_schema off).
+ *
+ * check_failing: per unit and check, the hosts whose finding of that
+ * check is open and failing (status fail, resolved 0), for the
+ * findings-by-check page instead of counting the open findings; kept by
+ * triggers on findings (whoever writes them: store_batch, or the bench's
+ * fill) and moved along when a host changes unit.
+ */
+#define POINT_COUNT(m) "max(0, min(100000, CASE json_type(e.value, '$." m \
+	"') WHEN 'integer' THEN json_extract(e.value, '$." m "') ELSE 0 END))"
+#define POINT_COLUMNS \
+	" CAST(e.key AS INTEGER), " POINT_COUNT("pass") ", " \
+	POINT_COUNT("fail") ", " POINT_COUNT("na") ", " POINT_COUNT("error") \
+	", CASE WHEN json_type(e.value, '$.score') IN ('integer', 'real')" \
+	" AND json_extract(e.value, '$.score') BETWEEN 0 AND 100" \
+	" THEN json_extract(e.value, '$.score') END"
+#define POINT_EACH(summary) \
+	" json_each(CASE WHEN json_valid(" summary ") AND" \
+	" json_type(" summary ", '$.points') = 'object' THEN " summary \
+	" ELSE '{\"points\":{}}' END, '$.points') e"
+#define POINT_KEYS \
+	" e.key IN ('1', '2', '3', '4', '5', '6', '7', '8')" \
+	" AND e.type = 'object'"
+#define FAILING(f) " " f ".resolved = 0 AND " f ".status = 'fail'"
+
+static const char store_schema_v6[] =
+	"CREATE TABLE host_points ("
+	" hid INTEGER NOT NULL REFERENCES hosts(hid),"
+	" point INTEGER NOT NULL CHECK (point BETWEEN 1 AND 8),"
+	" pass INTEGER NOT NULL, fail INTEGER NOT NULL,"
+	" na INTEGER NOT NULL, error INTEGER NOT NULL,"
+	" score REAL,"				/* NULL: none */
+	" PRIMARY KEY (hid, point)) WITHOUT ROWID;"
+	"INSERT OR REPLACE INTO host_points(hid, point, pass, fail, na, error,"
+	" score) SELECT h.hid," POINT_COLUMNS " FROM hosts h"
+	" JOIN reports r ON r.id = (SELECT r2.id FROM reports r2"
+	"  WHERE r2.hid = h.hid ORDER BY r2.collected_at DESC, r2.id DESC"
+	"  LIMIT 1)," POINT_EACH("r.summary") " WHERE" POINT_KEYS ";"
+
+	/* the few revoked agents, for "is this host's agent revoked"; the
+	 * hosts by last contact, for the silent ones; what the units' table
+	 * sums of their hosts, read from the index alone */
+	"CREATE INDEX agents_revoked ON agents(id) WHERE revoked_at != 0;"
+	"CREATE INDEX hosts_last_seen ON hosts(last_seen);"
+	"CREATE INDEX hosts_unit_stats ON hosts(unit_id, agent_id, score,"
+	" open_critical, open_high, last_seen);"
+
+	"CREATE TABLE check_failing ("
+	" unit_id INTEGER NOT NULL,"
+	" check_id TEXT NOT NULL,"
+	" hosts INTEGER NOT NULL,"
+	" PRIMARY KEY (unit_id, check_id)) WITHOUT ROWID;"
+	"INSERT INTO check_failing(unit_id, check_id, hosts)"
+	" SELECT h.unit_id, f.check_id, count(*) FROM findings f"
+	" JOIN hosts h ON h.hid = f.hid WHERE" FAILING("f")
+	" GROUP BY h.unit_id, f.check_id;"
+	"CREATE TRIGGER findings_failing_added AFTER INSERT ON findings"
+	" WHEN" FAILING("new") " BEGIN"
+	" INSERT INTO check_failing(unit_id, check_id, hosts)"
+	" SELECT unit_id, new.check_id, 1 FROM hosts WHERE hid = new.hid"
+	" ON CONFLICT(unit_id, check_id) DO UPDATE SET hosts = hosts + 1;"
+	" END;"
+	"CREATE TRIGGER findings_failing_removed AFTER DELETE ON findings"
+	" WHEN" FAILING("old") " BEGIN"
+	" UPDATE check_failing SET hosts = hosts - 1"
+	" WHERE check_id = old.check_id"
+	" AND unit_id = (SELECT unit_id FROM hosts WHERE hid = old.hid);"
+	" END;"
+	"CREATE TRIGGER findings_failing_changed AFTER UPDATE OF hid, check_id,"
+	" status, resolved ON findings"
+	" WHEN (" FAILING("old") ") != (" FAILING("new") ")"
+	" OR ((" FAILING("old") ") AND (old.hid != new.hid"
+	"  OR old.check_id != new.check_id)) BEGIN"
+	" UPDATE check_failing SET hosts = hosts - 1"
+	" WHERE" FAILING("old") " AND check_id = old.check_id"
+	" AND unit_id = (SELECT unit_id FROM hosts WHERE hid = old.hid);"
+	" INSERT INTO check_failing(unit_id, check_id, hosts)"
+	" SELECT unit_id, new.check_id, 1 FROM hosts WHERE hid = new.hid"
+	" AND" FAILING("new")
+	" ON CONFLICT(unit_id, check_id) DO UPDATE SET hosts = hosts + 1;"
+	" END;"
+	"CREATE TRIGGER hosts_unit_failing AFTER UPDATE OF unit_id ON hosts"
+	" WHEN old.unit_id != new.unit_id BEGIN"
+	" UPDATE check_failing SET hosts = hosts - 1"
+	" WHERE unit_id = old.unit_id AND check_id IN (SELECT f.check_id"
+	"  FROM findings f WHERE f.hid = new.hid AND" FAILING("f") ");"
+	" INSERT INTO check_failing(unit_id, check_id, hosts)"
+	" SELECT new.unit_id, f.check_id, 1 FROM findings f"
+	" WHERE f.hid = new.hid AND" FAILING("f")
+	" ON CONFLICT(unit_id, check_id) DO UPDATE SET hosts = hosts + 1;"
+	" END;";
+
 const char *const store_migrations[] = {
 	store_schema_v1,
 	store_schema_v2,
 	store_schema_v3,
 	store_schema_v4,
 	store_schema_v5,
+	store_schema_v6,
 };
 const size_t store_nmigrations =
     sizeof(store_migrations) / sizeof(store_migrations[0]);

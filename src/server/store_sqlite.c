@@ -5,9 +5,11 @@
  * power cut. A full disk (or the size bound of store_set_max_size) rolls
  * the transaction back and answers STORE_EFULL, leaving the file as it was.
  *
- * This file holds the handle (one mutex serialising its calls, statements
- * prepared once), the migrations' runner, checkpoints, units, people,
- * enrolment tokens, agents and the event log. Ingestion is in
+ * This file holds the handle (one writer connection behind one mutex, its
+ * statements prepared once; a pool of read-only connections for the
+ * reads, each with its own statements, so that pages are read side by
+ * side and beside the writer), the migrations' runner, checkpoints,
+ * units, people, enrolment tokens, agents and the event log. Ingestion is in
  * store_sqlite_batch.c, reading in store_sqlite_read.c, the schema in
  * store_schema.c.
  *
@@ -35,6 +37,7 @@
 #include "server/store_int.h"
 
 #define STORE_BUSY_MS 5000
+#define STORE_MMAP_SIZE "4294967296"	/* SQLite caps it at its own bound */
 
 static const char *const store_sql[S_COUNT] = {
 	[S_BEGIN] = "BEGIN IMMEDIATE",
@@ -72,6 +75,10 @@ static const char *const store_sql[S_COUNT] = {
 	[S_SCORE_ADD] =
 	    "INSERT INTO scores(scope, name, time, score, hosts)"
 	    " VALUES ('host', ?1, ?2, ?3, 1)",
+	[S_POINTS_CLEAR] = "DELETE FROM host_points WHERE hid = ?1",
+	[S_POINT_PUT] =
+	    "INSERT OR REPLACE INTO host_points(hid, point, pass, fail, na,"
+	    " error, score) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
 	[S_FACTS_GET] =
 	    "SELECT section, sha256 FROM host_facts WHERE hid = ?1",
 	[S_FACT_PUT] =
@@ -152,15 +159,29 @@ store_code(sqlite3 *db, int rc)
 /* Maps an SQLite result to a STORE_E* code with its message (disk full,
  * locked, corrupt... worded by lib/sqlite.c); what names the operation (a
  * store.h function). */
-int
-sql_dberr(struct store *st, int rc, const char *what, char *err, size_t errlen)
+static int
+db_err(struct store *st, sqlite3 *db, int rc, const char *what, char *err,
+    size_t errlen)
 {
 	char vi[128], en[128];
 
 	snprintf(vi, sizeof(vi), "lỗi cơ sở dữ liệu (%s)", what);
 	snprintf(en, sizeof(en), "database error (%s)", what);
-	sqlite_error(st->db, rc, st->path, vi, en, err, errlen);
-	return store_code(st->db, rc);
+	sqlite_error(db, rc, st->path, vi, en, err, errlen);
+	return store_code(db, rc);
+}
+
+int
+sql_dberr(struct store *st, int rc, const char *what, char *err, size_t errlen)
+{
+	return db_err(st, st->db, rc, what, err, errlen);
+}
+
+int
+sql_rdberr(struct sql_reader *r, int rc, const char *what, char *err,
+    size_t errlen)
+{
+	return db_err(r->st, r->db, rc, what, err, errlen);
 }
 
 int
@@ -363,6 +384,215 @@ exec(struct store *st, const char *sql, const char *what, char *err,
 	if (rc == SQLITE_OK)
 		return STORE_OK;
 	return sql_dberr(st, rc, what, err, errlen);
+}
+
+/* Readers. */
+
+static void
+reader_close(struct sql_reader *r)
+{
+	size_t i;
+
+	if (r == NULL)
+		return;
+	for (i = 0; i < READER_STMT_SLOTS; i++) {
+		sqlite3_finalize(r->stmt[i].s);
+		free(r->stmt[i].sql);
+	}
+	sqlite3_close(r->db);
+	free(r);
+}
+
+/* A new read-only connection on the store's file. */
+static int
+reader_open(struct store *st, struct sql_reader **out, char *err,
+    size_t errlen)
+{
+	struct sql_reader *r;
+	int rc;
+
+	*out = NULL;
+	if ((r = calloc(1, sizeof(*r))) == NULL) {
+		sql_seterr(err, errlen, "hết bộ nhớ — out of memory");
+		return STORE_ERR;
+	}
+	r->st = st;
+	rc = sqlite_open(st->path, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX,
+	    STORE_BUSY_MS, "kho dữ liệu", "the store", &r->db, err, errlen);
+	if (rc != SQLITE_OK) {
+		free(r);
+		return store_code(NULL, rc);
+	}
+	/* Readers map the file: its pages come from the kernel's cache,
+	 * shared by every reader, instead of being copied into a cache of
+	 * each connection that four of them would thrash (pages still in
+	 * the log are read as usual). The file is only ever grown, never
+	 * truncated (no VACUUM), so a mapping never loses its pages. */
+	rc = sqlite3_exec(r->db, "PRAGMA query_only = ON;"
+	    "PRAGMA cache_size = -4096;"
+	    "PRAGMA mmap_size = " STORE_MMAP_SIZE, NULL, NULL, NULL);
+	if (rc != SQLITE_OK) {
+		rc = sql_rdberr(r, rc, "store_open reader", err, errlen);
+		reader_close(r);
+		return rc;
+	}
+	*out = r;
+	return STORE_OK;
+}
+
+/* An idle reader, or a new one while there are fewer than
+ * STORE_READERS, or the first one given back. */
+static int
+reader_take(struct store *st, struct sql_reader **out, char *err,
+    size_t errlen)
+{
+	struct sql_reader *r;
+	int ret;
+
+	pthread_mutex_lock(&st->pool_lock);
+	for (;;) {
+		if ((r = st->idle) != NULL) {
+			st->idle = r->next;
+			pthread_mutex_unlock(&st->pool_lock);
+			*out = r;
+			return STORE_OK;
+		}
+		if (st->nreaders < STORE_READERS)
+			break;
+		pthread_cond_wait(&st->pool_idle, &st->pool_lock);
+	}
+	/* reserve a place, open without the lock held */
+	st->nreaders++;
+	pthread_mutex_unlock(&st->pool_lock);
+	ret = reader_open(st, &r, err, errlen);
+	pthread_mutex_lock(&st->pool_lock);
+	if (ret == STORE_OK) {
+		size_t i = 0;
+
+		/* a place is reserved: i stays below STORE_READERS */
+		while (st->readers[i] != NULL)
+			i++;
+		st->readers[i] = r;
+	} else {
+		st->nreaders--;
+		pthread_cond_signal(&st->pool_idle);
+	}
+	pthread_mutex_unlock(&st->pool_lock);
+	*out = r;
+	return ret;
+}
+
+static void
+reader_give(struct sql_reader *r)
+{
+	struct store *st = r->st;
+
+	pthread_mutex_lock(&st->pool_lock);
+	r->next = st->idle;
+	st->idle = r;
+	pthread_cond_signal(&st->pool_idle);
+	pthread_mutex_unlock(&st->pool_lock);
+}
+
+static int
+reader_exec(struct sql_reader *r, const char *sql, const char *what,
+    char *err, size_t errlen)
+{
+	sqlite3_stmt *s;
+	int rc;
+
+	if ((rc = sql_rprepare(r, sql, &s, what, err, errlen)) != STORE_OK)
+		return rc;
+	rc = sqlite3_step(s);
+	return sql_rfinish(r, s, rc, STORE_OK, what, err, errlen);
+}
+
+int
+sql_read_begin(struct store *st, struct sql_reader **out, const char *what,
+    char *err, size_t errlen)
+{
+	struct sql_reader *r;
+	int ret;
+
+	*out = NULL;
+	if ((ret = reader_take(st, &r, err, errlen)) != STORE_OK)
+		return ret;
+	if ((ret = reader_exec(r, "BEGIN", what, err, errlen)) != STORE_OK) {
+		reader_give(r);
+		return ret;
+	}
+	*out = r;
+	return STORE_OK;
+}
+
+void
+sql_read_end(struct sql_reader *r)
+{
+	size_t i;
+
+	if (r == NULL)
+		return;
+	/* a walk a callback stopped early leaves its statement running */
+	for (i = 0; i < READER_STMT_SLOTS; i++)
+		if (r->stmt[i].s != NULL && sqlite3_stmt_busy(r->stmt[i].s))
+			sqlite3_reset(r->stmt[i].s);
+	if (!sqlite3_get_autocommit(r->db) &&
+	    reader_exec(r, "COMMIT", "sql_read_end", NULL, 0) != STORE_OK &&
+	    !sqlite3_get_autocommit(r->db))
+		sqlite3_exec(r->db, "ROLLBACK", NULL, NULL, NULL);
+	reader_give(r);
+}
+
+int
+sql_rprepare(struct sql_reader *r, const char *sql, sqlite3_stmt **s,
+    const char *what, char *err, size_t errlen)
+{
+	size_t i, slot = 0;
+	int rc;
+
+	*s = NULL;
+	for (i = 0; i < READER_STMT_SLOTS; i++) {
+		if (r->stmt[i].sql != NULL &&
+		    strcmp(r->stmt[i].sql, sql) == 0) {
+			r->stmt[i].used = ++r->clock;
+			*s = r->stmt[i].s;
+			return STORE_OK;
+		}
+		/* never one the call is walking */
+		if (r->stmt[i].used < r->stmt[slot].used &&
+		    (r->stmt[i].s == NULL || !sqlite3_stmt_busy(r->stmt[i].s)))
+			slot = i;
+	}
+	/* the least recently used slot (an empty one was never used) */
+	sqlite3_finalize(r->stmt[slot].s);
+	free(r->stmt[slot].sql);
+	r->stmt[slot].s = NULL;
+	r->stmt[slot].used = 0;
+	if ((r->stmt[slot].sql = text_dup(sql)) == NULL) {
+		sql_seterr(err, errlen, "hết bộ nhớ — out of memory");
+		return STORE_ERR;
+	}
+	rc = sqlite3_prepare_v3(r->db, sql, -1, SQLITE_PREPARE_PERSISTENT,
+	    &r->stmt[slot].s, NULL);
+	if (rc != SQLITE_OK) {
+		free(r->stmt[slot].sql);
+		r->stmt[slot].sql = NULL;
+		r->stmt[slot].s = NULL;
+		return sql_rdberr(r, rc, what, err, errlen);
+	}
+	r->stmt[slot].used = ++r->clock;
+	*s = r->stmt[slot].s;
+	return STORE_OK;
+}
+
+int
+sql_rfinish(struct sql_reader *r, sqlite3_stmt *s, int rc, int ret,
+    const char *what, char *err, size_t errlen)
+{
+	if (ret == 0 && rc != SQLITE_DONE && rc != SQLITE_ROW)
+		ret = sql_rdberr(r, rc, what, err, errlen);
+	sql_done(s);
+	return ret;
 }
 
 /* Transactions. */
@@ -587,9 +817,11 @@ store_open(const char *path, unsigned flags, struct store **out, char *err,
 	pthread_cond_init(&st->queue_done, NULL);
 	st->queue_tail = &st->queue;
 	pthread_mutex_init(&st->ckpt_lock, NULL);
+	pthread_mutex_init(&st->pool_lock, NULL);
+	pthread_cond_init(&st->pool_idle, NULL);
 
 	/* the store holds password hashes: created 0600 (lib/sqlite.c);
-	 * calls are serialised by st->lock */
+	 * writes are serialised by st->lock */
 	oflags = SQLITE_OPEN_NOMUTEX | (st->readonly ? SQLITE_OPEN_READONLY :
 	    SQLITE_OPEN_READWRITE | (flags & STORE_CREATE ?
 	    SQLITE_OPEN_CREATE : 0));
@@ -636,6 +868,8 @@ store_close(struct store *st)
 		return;
 	for (i = 0; i < S_COUNT; i++)
 		sqlite3_finalize(st->stmt[i]);
+	for (i = 0; i < STORE_READERS; i++)
+		reader_close(st->readers[i]);
 	if (st->ckpt_db != NULL)
 		sqlite3_close(st->ckpt_db);
 	if (st->db != NULL)
@@ -644,6 +878,8 @@ store_close(struct store *st)
 	pthread_mutex_destroy(&st->queue_lock);
 	pthread_cond_destroy(&st->queue_done);
 	pthread_mutex_destroy(&st->ckpt_lock);
+	pthread_mutex_destroy(&st->pool_lock);
+	pthread_cond_destroy(&st->pool_idle);
 	free(st->checks);
 	free(st->path);
 	free(st);
@@ -777,12 +1013,15 @@ store_events(struct store *st, int64_t since_id, int limit,
     int (*cb)(const struct store_event_row *, void *), void *arg, char *err,
     size_t errlen)
 {
+	struct sql_reader *rd = NULL;
 	struct store_event_row ev;
 	sqlite3_stmt *s;
 	int rc, ret;
 
-	pthread_mutex_lock(&st->lock);
-	if ((ret = sql_prepare(st, "SELECT id, time, kind, agent_id, host_id,"
+	if ((ret = sql_read_begin(st, &rd, "store_events", err, errlen)) !=
+	    STORE_OK)
+		goto out;
+	if ((ret = sql_rprepare(rd, "SELECT id, time, kind, agent_id, host_id,"
 	    " detail FROM events WHERE id > ?1 ORDER BY id LIMIT ?2", &s,
 	    "store_events", err, errlen)) != STORE_OK)
 		goto out;
@@ -798,29 +1037,57 @@ store_events(struct store *st, int64_t since_id, int limit,
 		if ((ret = cb(&ev, arg)) != 0)
 			break;
 	}
-	ret = sql_finish(st, s, rc, ret, "store_events", err, errlen);
+	ret = sql_rfinish(rd, s, rc, ret, "store_events", err, errlen);
 out:
-	pthread_mutex_unlock(&st->lock);
+	sql_read_end(rd);
 	return ret;
+}
+
+/* A lookup shared by a write (rd NULL: on the writer, under st->lock)
+ * and a read (on the reader rd): its statement, given back after use, and
+ * its error. */
+static int
+conn_prepare(struct store *st, struct sql_reader *rd, const char *sql,
+    sqlite3_stmt **s, const char *what, char *err, size_t errlen)
+{
+	return rd != NULL ? sql_rprepare(rd, sql, s, what, err, errlen) :
+	    sql_prepare(st, sql, s, what, err, errlen);
+}
+
+static void
+conn_release(struct sql_reader *rd, sqlite3_stmt *s)
+{
+	if (rd != NULL)
+		sql_done(s);
+	else
+		sqlite3_finalize(s);
+}
+
+static int
+conn_dberr(struct store *st, struct sql_reader *rd, int rc, const char *what,
+    char *err, size_t errlen)
+{
+	return rd != NULL ? sql_rdberr(rd, rc, what, err, errlen) :
+	    sql_dberr(st, rc, what, err, errlen);
 }
 
 /* Units and people. */
 
 static int
-unit_lookup(struct store *st, const char *name, int64_t *id, char *err,
-    size_t errlen)
+unit_lookup(struct store *st, struct sql_reader *rd, const char *name,
+    int64_t *id, char *err, size_t errlen)
 {
 	sqlite3_stmt *s;
 	int rc;
 
-	if ((rc = sql_prepare(st, "SELECT id FROM units WHERE name = ?1", &s,
-	    "store_unit_find", err, errlen)) != STORE_OK)
+	if ((rc = conn_prepare(st, rd, "SELECT id FROM units WHERE name = ?1",
+	    &s, "store_unit_find", err, errlen)) != STORE_OK)
 		return rc;
 	sql_bind_text(s, 1, name);
 	rc = sqlite3_step(s);
 	if (rc == SQLITE_ROW)
 		*id = sqlite3_column_int64(s, 0);
-	sqlite3_finalize(s);
+	conn_release(rd, s);
 	if (rc == SQLITE_ROW)
 		return STORE_OK;
 	if (rc == SQLITE_DONE) {
@@ -829,7 +1096,7 @@ unit_lookup(struct store *st, const char *name, int64_t *id, char *err,
 		    "\"%s\"", name, name);
 		return STORE_ENOTFOUND;
 	}
-	return sql_dberr(st, rc, "store_unit_find", err, errlen);
+	return conn_dberr(st, rd, rc, "store_unit_find", err, errlen);
 }
 
 int
@@ -858,7 +1125,7 @@ store_unit_ensure(struct store *st, const char *name, int64_t *id,
 	sql_bind_text(s, 1, n);
 	if ((ret = sql_once(st, s, "store_unit_ensure", err, errlen)) ==
 	    STORE_OK)
-		ret = unit_lookup(st, n, id, err, errlen);
+		ret = unit_lookup(st, NULL, n, id, err, errlen);
 out:
 	pthread_mutex_unlock(&st->lock);
 	free(n);
@@ -869,6 +1136,7 @@ int
 store_unit_find(struct store *st, const char *name, int64_t *id, char *err,
     size_t errlen)
 {
+	struct sql_reader *rd = NULL;
 	char *n;
 	int ret;
 
@@ -878,9 +1146,10 @@ store_unit_find(struct store *st, const char *name, int64_t *id, char *err,
 		return STORE_ERR;
 	}
 	n = sql_nfc(name);
-	pthread_mutex_lock(&st->lock);
-	ret = unit_lookup(st, n, id, err, errlen);
-	pthread_mutex_unlock(&st->lock);
+	if ((ret = sql_read_begin(st, &rd, "store_unit_find", err, errlen)) ==
+	    STORE_OK)
+		ret = unit_lookup(st, rd, n, id, err, errlen);
+	sql_read_end(rd);
 	free(n);
 	return ret;
 }
@@ -965,33 +1234,24 @@ out:
 	return ret;
 }
 
-/* One integer from a query without parameters. */
-static int
-count1(struct store *st, const char *sql, int64_t *n, const char *what,
-    char *err, size_t errlen)
-{
-	sqlite3_stmt *s;
-	int rc;
-
-	if ((rc = sql_prepare(st, sql, &s, what, err, errlen)) != STORE_OK)
-		return rc;
-	rc = sqlite3_step(s);
-	*n = rc == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
-	sqlite3_finalize(s);
-	if (rc == SQLITE_ROW)
-		return STORE_OK;
-	return sql_dberr(st, rc, what, err, errlen);
-}
-
 int
 store_user_count(struct store *st, int64_t *n, char *err, size_t errlen)
 {
-	int ret;
+	static const char what[] = "store_user_count";
+	struct sql_reader *rd = NULL;
+	sqlite3_stmt *s;
+	int rc, ret;
 
-	pthread_mutex_lock(&st->lock);
-	ret = count1(st, "SELECT count(*) FROM users", n, "store_user_count",
-	    err, errlen);
-	pthread_mutex_unlock(&st->lock);
+	*n = 0;
+	if ((ret = sql_read_begin(st, &rd, what, err, errlen)) != STORE_OK ||
+	    (ret = sql_rprepare(rd, "SELECT count(*) FROM users", &s, what,
+	    err, errlen)) != STORE_OK)
+		goto out;
+	if ((rc = sqlite3_step(s)) == SQLITE_ROW)
+		*n = sqlite3_column_int64(s, 0);
+	ret = sql_rfinish(rd, s, rc, STORE_OK, what, err, errlen);
+out:
+	sql_read_end(rd);
 	return ret;
 }
 
@@ -1076,12 +1336,15 @@ store_token_list(struct store *st,
     int (*cb)(const struct store_token *, void *), void *arg, char *err,
     size_t errlen)
 {
+	struct sql_reader *rd = NULL;
 	struct store_token t;
 	sqlite3_stmt *s;
 	int rc, ret;
 
-	pthread_mutex_lock(&st->lock);
-	if ((ret = sql_prepare(st, "SELECT t.id, t.unit_id, u.name, t.created,"
+	if ((ret = sql_read_begin(st, &rd, "store_token_list", err, errlen)) !=
+	    STORE_OK)
+		goto out;
+	if ((ret = sql_rprepare(rd, "SELECT t.id, t.unit_id, u.name, t.created,"
 	    " t.expires, t.uses_max, t.uses, t.revoked, t.note FROM tokens t"
 	    " JOIN units u ON u.id = t.unit_id ORDER BY t.id", &s,
 	    "store_token_list", err, errlen)) != STORE_OK)
@@ -1100,9 +1363,9 @@ store_token_list(struct store *st,
 		if ((ret = cb(&t, arg)) != 0)
 			break;
 	}
-	ret = sql_finish(st, s, rc, ret, "store_token_list", err, errlen);
+	ret = sql_rfinish(rd, s, rc, ret, "store_token_list", err, errlen);
 out:
-	pthread_mutex_unlock(&st->lock);
+	sql_read_end(rd);
 	return ret;
 }
 
@@ -1345,23 +1608,23 @@ out:
 
 /* The agent id, its host and revoked_at, or ENOTFOUND with err. */
 static int
-agent_find(struct store *st, const char *id, struct store_agent *a,
-    const char *what, char *err, size_t errlen)
+agent_find(struct store *st, struct sql_reader *rd, const char *id,
+    struct store_agent *a, const char *what, char *err, size_t errlen)
 {
 	sqlite3_stmt *s;
 	int rc;
 
-	if ((rc = sql_prepare(st, AGENT_SELECT " WHERE a.id = ?1", &s, what,
-	    err, errlen)) != STORE_OK)
+	if ((rc = conn_prepare(st, rd, AGENT_SELECT " WHERE a.id = ?1", &s,
+	    what, err, errlen)) != STORE_OK)
 		return rc;
 	sql_bind_text(s, 1, id);
 	if ((rc = sqlite3_step(s)) == SQLITE_ROW)
 		agent_row(s, a);
-	sqlite3_finalize(s);
+	conn_release(rd, s);
 	if (rc == SQLITE_ROW)
 		return STORE_OK;
 	if (rc != SQLITE_DONE)
-		return sql_dberr(st, rc, what, err, errlen);
+		return conn_dberr(st, rd, rc, what, err, errlen);
 	sql_seterr(err, errlen, "không có agent %s — no agent %s",
 	    id ? id : "", id ? id : "");
 	return STORE_ENOTFOUND;
@@ -1371,11 +1634,13 @@ int
 store_agent_get(struct store *st, const char *id, struct store_agent *a,
     char *err, size_t errlen)
 {
+	struct sql_reader *rd = NULL;
 	int ret;
 
-	pthread_mutex_lock(&st->lock);
-	ret = agent_find(st, id, a, "store_agent_get", err, errlen);
-	pthread_mutex_unlock(&st->lock);
+	if ((ret = sql_read_begin(st, &rd, "store_agent_get", err, errlen)) ==
+	    STORE_OK)
+		ret = agent_find(st, rd, id, a, "store_agent_get", err, errlen);
+	sql_read_end(rd);
 	return ret;
 }
 
@@ -1392,7 +1657,7 @@ store_agent_revoke(struct store *st, const char *id, int64_t now,
 	    (ret = sql_tx_begin(st, "store_agent_revoke", err, errlen)) !=
 	    STORE_OK)
 		goto out;
-	if ((ret = agent_find(st, id, &a, "store_agent_revoke", err,
+	if ((ret = agent_find(st, NULL, id, &a, "store_agent_revoke", err,
 	    errlen)) != STORE_OK)
 		goto fail;
 	if (a.revoked) {
@@ -1421,12 +1686,15 @@ store_agent_list(struct store *st,
     int (*cb)(const struct store_agent *, void *), void *arg, char *err,
     size_t errlen)
 {
+	struct sql_reader *rd = NULL;
 	struct store_agent a;
 	sqlite3_stmt *s;
 	int rc, ret;
 
-	pthread_mutex_lock(&st->lock);
-	if ((ret = sql_prepare(st, AGENT_SELECT
+	if ((ret = sql_read_begin(st, &rd, "store_agent_list", err, errlen)) !=
+	    STORE_OK)
+		goto out;
+	if ((ret = sql_rprepare(rd, AGENT_SELECT
 	    " ORDER BY u.name, h.hostname, a.enrolled, a.id", &s,
 	    "store_agent_list", err, errlen)) != STORE_OK)
 		goto out;
@@ -1435,8 +1703,8 @@ store_agent_list(struct store *st,
 		if ((ret = cb(&a, arg)) != 0)
 			break;
 	}
-	ret = sql_finish(st, s, rc, ret, "store_agent_list", err, errlen);
+	ret = sql_rfinish(rd, s, rc, ret, "store_agent_list", err, errlen);
 out:
-	pthread_mutex_unlock(&st->lock);
+	sql_read_end(rd);
 	return ret;
 }

@@ -241,6 +241,7 @@ store_audit_list(struct store *st, const struct store_audit_filter *f,
     size_t errlen)
 {
 	static const char what[] = "store_audit_list";
+	struct sql_reader *rd = NULL;
 	struct store_audit r;
 	sqlite3_stmt *s;
 	const char *action = f ? f->action : NULL;
@@ -253,8 +254,9 @@ store_audit_list(struct store *st, const struct store_audit_filter *f,
 		prefix = text_printf("%s%%", action);
 		action = NULL;
 	}
-	pthread_mutex_lock(&st->lock);
-	if ((ret = sql_prepare(st, "SELECT " AUDIT_COLUMNS " FROM audit_log"
+	if ((ret = sql_read_begin(st, &rd, what, err, errlen)) != STORE_OK)
+		goto out;
+	if ((ret = sql_rprepare(rd, "SELECT " AUDIT_COLUMNS " FROM audit_log"
 	    " WHERE (?1 IS NULL OR actor = ?1)"
 	    " AND (?2 IS NULL OR action = ?2)"
 	    " AND (?3 IS NULL OR action LIKE ?3 ESCAPE '\\')"
@@ -289,9 +291,9 @@ store_audit_list(struct store *st, const struct store_audit_filter *f,
 		if ((ret = cb(&r, arg)) != 0)
 			break;
 	}
-	ret = sql_finish(st, s, rc, ret, what, err, errlen);
+	ret = sql_rfinish(rd, s, rc, ret, what, err, errlen);
 out:
-	pthread_mutex_unlock(&st->lock);
+	sql_read_end(rd);
 	free(prefix);
 	return ret;
 }
@@ -301,6 +303,7 @@ store_audit_verify(struct store *st, struct store_audit_check *c, char *err,
     size_t errlen)
 {
 	static const char what[] = "store_audit_verify";
+	struct sql_reader *rd = NULL;
 	struct store_audit r;
 	sqlite3_stmt *s;
 	char expect_prev[65], hash[65];
@@ -310,11 +313,11 @@ store_audit_verify(struct store *st, struct store_audit_check *c, char *err,
 	memset(c, 0, sizeof(*c));
 	snprintf(expect_prev, sizeof(expect_prev), "%s", AUDIT_ZERO_HASH);
 	snprintf(c->head, sizeof(c->head), "%s", AUDIT_ZERO_HASH);
-	pthread_mutex_lock(&st->lock);
-	/* one read transaction: a record appended meanwhile is not half
-	 * seen */
-	sqlite3_exec(st->db, "BEGIN", NULL, NULL, NULL);
-	if ((ret = sql_prepare(st, "SELECT " AUDIT_COLUMNS " FROM audit_log"
+	if ((ret = sql_read_begin(st, &rd, what, err, errlen)) != STORE_OK)
+		goto out;
+	/* one read transaction (sql_read_begin): a record appended
+	 * meanwhile is not half seen */
+	if ((ret = sql_rprepare(rd, "SELECT " AUDIT_COLUMNS " FROM audit_log"
 	    " ORDER BY id", &s, what, err, errlen)) != STORE_OK)
 		goto out;
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
@@ -337,18 +340,18 @@ store_audit_verify(struct store *st, struct store_audit_check *c, char *err,
 		snprintf(c->head, sizeof(c->head), "%s", r.hash);
 		expect_id = r.id + 1;
 	}
-	if ((ret = sql_finish(st, s, rc, STORE_OK, what, err, errlen)) !=
+	if ((ret = sql_rfinish(rd, s, rc, STORE_OK, what, err, errlen)) !=
 	    STORE_OK || c->why != STORE_AUDIT_INTACT)
 		goto out;
 	/* AUTOINCREMENT remembers the highest id ever given: records
 	 * deleted from the end leave it above the last one. */
-	if ((ret = sql_prepare(st, "SELECT seq FROM sqlite_sequence"
+	if ((ret = sql_rprepare(rd, "SELECT seq FROM sqlite_sequence"
 	    " WHERE name = 'audit_log'", &s, what, err, errlen)) != STORE_OK)
 		goto out;
 	rc = sqlite3_step(s);
 	if (rc == SQLITE_ROW)
 		seq = sqlite3_column_int64(s, 0);
-	if ((ret = sql_finish(st, s, rc, STORE_OK, what, err, errlen)) !=
+	if ((ret = sql_rfinish(rd, s, rc, STORE_OK, what, err, errlen)) !=
 	    STORE_OK)
 		goto out;
 	if (seq >= expect_id) {
@@ -356,8 +359,6 @@ store_audit_verify(struct store *st, struct store_audit_check *c, char *err,
 		c->broken_id = expect_id;
 	}
 out:
-	if (!sqlite3_get_autocommit(st->db))
-		sqlite3_exec(st->db, "COMMIT", NULL, NULL, NULL);
-	pthread_mutex_unlock(&st->lock);
+	sql_read_end(rd);
 	return ret;
 }

@@ -8,7 +8,10 @@
  * unchanged costs nothing (its last_seen is stored as 0, "in the host's
  * latest report", and read as hosts.report_at), a fact section only when
  * its SHA-256 changed, a check's catalogue entry only when its text did.
- * A report older than the host's latest is kept as history only.
+ * A report older than the host's latest is kept as history only; the
+ * latest one's points 1-8 are kept in host_points for the console
+ * (store_schema.c, migration 6), the open failing findings per check are
+ * counted by the schema's triggers.
  *
  * Group commit: the callers that arrive while a group is being stored
  * queue their batches; the next of them to lead stores up to GROUP_MAX
@@ -739,6 +742,64 @@ out:
 	return ret;
 }
 
+/* A count of a point of the summary: an integer clamped to 0-100000, else
+ * 0 (as migration 6 of store_schema.c reads the stored summaries). */
+static json_int_t
+point_count(json_t *p, const char *name)
+{
+	json_t *v = json_object_get(p, name);
+	json_int_t n;
+
+	if (!json_is_integer(v))
+		return 0;
+	n = json_integer_value(v);
+	return n < 0 ? 0 : n > 100000 ? 100000 : n;
+}
+
+/* The host's points 1-8 (host_points) from the summary of its latest
+ * report: what summary.points gives for each, its score when a number
+ * within 0-100. */
+static int
+report_points(struct batch_ctx *c, const struct ingest_report *rep)
+{
+	json_t *points = json_object_get(rep->summary, "points"), *p, *v;
+	sqlite3_stmt *s;
+	char key[2] = "0";
+	double score;
+	int rc, i;
+
+	if ((s = sql_stmt(c->st, S_POINTS_CLEAR, c->err, c->errlen)) == NULL)
+		return STORE_ERR;
+	sqlite3_bind_int64(s, 1, c->hid);
+	if ((rc = sql_run(s)) != SQLITE_OK)
+		return sql_dberr(c->st, rc, "store_batch host_points", c->err,
+		    c->errlen);
+	if (!json_is_object(points))
+		return STORE_OK;
+	for (i = 1; i <= 8; i++) {
+		key[0] = (char)('0' + i);
+		if (!json_is_object(p = json_object_get(points, key)))
+			continue;
+		if ((s = sql_stmt(c->st, S_POINT_PUT, c->err, c->errlen)) ==
+		    NULL)
+			return STORE_ERR;
+		sqlite3_bind_int64(s, 1, c->hid);
+		sqlite3_bind_int(s, 2, i);
+		sqlite3_bind_int64(s, 3, point_count(p, "pass"));
+		sqlite3_bind_int64(s, 4, point_count(p, "fail"));
+		sqlite3_bind_int64(s, 5, point_count(p, "na"));
+		sqlite3_bind_int64(s, 6, point_count(p, "error"));
+		v = json_object_get(p, "score");
+		score = json_is_number(v) ? json_number_value(v) : -1;
+		if (score >= 0 && score <= 100)
+			sqlite3_bind_double(s, 7, score);
+		if ((rc = sql_run(s)) != SQLITE_OK)
+			return sql_dberr(c->st, rc, "store_batch host_points",
+			    c->err, c->errlen);
+	}
+	return STORE_OK;
+}
+
 /* A report newer than what the host showed so far: it becomes the host's
  * current state. */
 static int
@@ -750,7 +811,8 @@ report_current(struct batch_ctx *c, size_t idx,
 	int rc, ret;
 
 	if ((ret = report_findings(c, idx, rep, &oc)) != STORE_OK ||
-	    (ret = report_facts(c, rep)) != STORE_OK)
+	    (ret = report_facts(c, rep)) != STORE_OK ||
+	    (ret = report_points(c, rep)) != STORE_OK)
 		return ret;
 	if ((s = sql_stmt(c->st, S_HOST_UPDATE, c->err, c->errlen)) == NULL)
 		return STORE_ERR;

@@ -26,23 +26,26 @@ store_console_units(struct store *st, int64_t unit_id, int64_t silent_before,
     int (*cb)(const struct store_unit_row *, void *), void *arg, char *err,
     size_t errlen)
 {
+	struct sql_reader *rd = NULL;
 	struct store_unit_row u;
 	sqlite3_stmt *s;
 	int rc, ret;
 
-	pthread_mutex_lock(&st->lock);
+	if ((ret = sql_read_begin(st, &rd, "store_console_units", err,
+	    errlen)) != STORE_OK)
+		goto out;
 	/* as store_scores_snapshot: a host whose agent was revoked no
-	 * longer counts in the score, nor as silent */
-	if ((ret = sql_prepare(st, "SELECT u.id, u.name, count(h.hid),"
-	    " coalesce(sum(h.score >= 0 AND a.revoked_at IS NOT 1), 0),"
-	    " avg(CASE WHEN h.score >= 0 AND a.revoked_at IS NOT 1"
-	    "  THEN h.score END),"
+	 * longer counts in the score, nor as silent; a.id is not NULL for
+	 * those only, looked up in the small index of revoked agents */
+	if ((ret = sql_rprepare(rd, "SELECT u.id, u.name, count(h.hid),"
+	    " coalesce(sum(h.score >= 0 AND a.id IS NULL), 0),"
+	    " avg(CASE WHEN h.score >= 0 AND a.id IS NULL THEN h.score END),"
 	    " coalesce(sum(h.open_critical), 0),"
 	    " coalesce(sum(h.open_high), 0),"
-	    " coalesce(sum(h.last_seen < ?2 AND a.revoked_at IS NOT 1), 0)"
+	    " coalesce(sum(h.last_seen < ?2 AND a.id IS NULL), 0)"
 	    " FROM units u LEFT JOIN hosts h ON h.unit_id = u.id"
-	    " LEFT JOIN (SELECT id, revoked_at != 0 AS revoked_at FROM agents)"
-	    "  a ON a.id = h.agent_id"
+	    " LEFT JOIN agents a INDEXED BY agents_revoked"
+	    "  ON a.id = h.agent_id AND a.revoked_at != 0"
 	    " WHERE (?1 = 0 OR u.id = ?1)"
 	    " GROUP BY u.id ORDER BY u.name, u.id", &s, "store_console_units",
 	    err, errlen)) != STORE_OK)
@@ -63,9 +66,39 @@ store_console_units(struct store *st, int64_t unit_id, int64_t silent_before,
 		if ((ret = cb(&u, arg)) != 0)
 			break;
 	}
-	ret = sql_finish(st, s, rc, ret, "store_console_units", err, errlen);
+	ret = sql_rfinish(rd, s, rc, ret, "store_console_units", err, errlen);
 out:
-	pthread_mutex_unlock(&st->lock);
+	sql_read_end(rd);
+	return ret;
+}
+
+int
+store_console_unit_names(struct store *st, int64_t unit_id,
+    int (*cb)(const struct store_unit_row *, void *), void *arg, char *err,
+    size_t errlen)
+{
+	static const char what[] = "store_console_unit_names";
+	struct sql_reader *rd = NULL;
+	struct store_unit_row u;
+	sqlite3_stmt *s;
+	int rc, ret;
+
+	if ((ret = sql_read_begin(st, &rd, what, err, errlen)) != STORE_OK ||
+	    (ret = sql_rprepare(rd, "SELECT id, name FROM units"
+	    " WHERE (?1 = 0 OR id = ?1) ORDER BY name, id", &s, what, err,
+	    errlen)) != STORE_OK)
+		goto out;
+	sqlite3_bind_int64(s, 1, unit_id);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		memset(&u, 0, sizeof(u));
+		u.id = sqlite3_column_int64(s, 0);
+		u.name = sql_col_text(s, 1);
+		if ((ret = cb(&u, arg)) != 0)
+			break;
+	}
+	ret = sql_rfinish(rd, s, rc, ret, what, err, errlen);
+out:
+	sql_read_end(rd);
 	return ret;
 }
 
@@ -73,59 +106,53 @@ int
 store_console_points(struct store *st, int64_t unit_id,
     struct store_point_row p[9], char *err, size_t errlen)
 {
-	/* The summary was written by the agent: a member that is not a
-	 * count is taken as 0, counts are clamped, a score outside 0-100
-	 * or not a number is left out of the mean. */
-#define COUNT(m) "max(0, min(100000, CASE json_type(e.value, '$." m "')" \
-	" WHEN 'integer' THEN json_extract(e.value, '$." m "') ELSE 0 END))"
-	static const char sql[] =
-	    "SELECT CAST(e.key AS INTEGER) AS point, count(*),"
-	    " sum(" COUNT("fail") " > 0),"
-	    " sum(" COUNT("pass") "), sum(" COUNT("fail") "),"
-	    " sum(" COUNT("na") "), sum(" COUNT("error") "),"
-	    " avg(CASE WHEN json_type(e.value, '$.score') IN"
-	    "  ('integer', 'real') AND json_extract(e.value, '$.score')"
-	    "  BETWEEN 0 AND 100 THEN json_extract(e.value, '$.score') END)"
-	    " FROM hosts h JOIN reports r ON r.id = (SELECT r2.id FROM"
-	    "  reports r2 WHERE r2.hid = h.hid ORDER BY r2.collected_at DESC,"
-	    "  r2.id DESC LIMIT 1),"
-	    " json_each(CASE WHEN json_valid(r.summary) AND"
-	    "  json_type(r.summary, '$.points') = 'object' THEN r.summary"
-	    "  ELSE '{\"points\":{}}' END, '$.points') e"
-	    " WHERE (?1 = 0 OR h.unit_id = ?1)"
-	    " AND e.key IN ('1', '2', '3', '4', '5', '6', '7', '8')"
-	    " AND e.type = 'object'"
-	    " AND NOT EXISTS (SELECT 1 FROM agents a WHERE a.id = h.agent_id"
-	    "  AND a.revoked_at != 0)"
-	    " GROUP BY point ORDER BY point";
-#undef COUNT
+	/* host_points holds the points of each host's latest report, read
+	 * from its summary at ingestion (store_schema.c, migration 6); the
+	 * rows are summed here, without a sort by point */
+#define POINTS_SQL(where) "SELECT p.point, p.pass, p.fail, p.na, p.error," \
+	" p.score FROM hosts h JOIN host_points p ON p.hid = h.hid WHERE " \
+	where " NOT EXISTS (SELECT 1 FROM agents a INDEXED BY agents_revoked" \
+	"  WHERE a.id = h.agent_id AND a.revoked_at != 0)"
+	struct sql_reader *rd = NULL;
 	sqlite3_stmt *s;
+	double sum[9] = { 0 };
+	int scored[9] = { 0 };
 	int rc, ret, i, k;
 
 	memset(p, 0, 9 * sizeof(*p));
-	for (i = 0; i < 9; i++)
-		p[i].score = -1;
-	pthread_mutex_lock(&st->lock);
-	if ((ret = sql_prepare(st, sql, &s, "store_console_points", err,
-	    errlen)) != STORE_OK)
+	/* one unit through its index; "?1 = 0 OR" would scan every host */
+	if ((ret = sql_read_begin(st, &rd, "store_console_points", err,
+	    errlen)) != STORE_OK ||
+	    (ret = sql_rprepare(rd, unit_id != 0 ?
+	    POINTS_SQL("h.unit_id = ?1 AND") : POINTS_SQL(""), &s,
+	    "store_console_points", err, errlen)) != STORE_OK)
 		goto out;
-	sqlite3_bind_int64(s, 1, unit_id);
+#undef POINTS_SQL
+	if (unit_id != 0)
+		sqlite3_bind_int64(s, 1, unit_id);
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		k = sqlite3_column_int(s, 0);
 		if (k < 1 || k > 8)
 			continue;
-		p[k].hosts = sqlite3_column_int(s, 1);
-		p[k].hosts_failing = sqlite3_column_int(s, 2);
-		p[k].pass = sqlite3_column_int(s, 3);
-		p[k].fail = sqlite3_column_int(s, 4);
-		p[k].na = sqlite3_column_int(s, 5);
-		p[k].error = sqlite3_column_int(s, 6);
-		p[k].score = sqlite3_column_type(s, 7) == SQLITE_NULL ? -1 :
-		    sqlite3_column_double(s, 7);
+		p[k].hosts++;
+		if (sqlite3_column_int(s, 2) > 0)
+			p[k].hosts_failing++;
+		p[k].pass += sqlite3_column_int(s, 1);
+		p[k].fail += sqlite3_column_int(s, 2);
+		p[k].na += sqlite3_column_int(s, 3);
+		p[k].error += sqlite3_column_int(s, 4);
+		if (sqlite3_column_type(s, 5) != SQLITE_NULL) {
+			sum[k] += sqlite3_column_double(s, 5);
+			scored[k]++;
+		}
 	}
-	ret = sql_finish(st, s, rc, ret, "store_console_points", err, errlen);
+	ret = sql_rfinish(rd, s, rc, ret, "store_console_points", err,
+	    errlen);
 out:
-	pthread_mutex_unlock(&st->lock);
+	sql_read_end(rd);
+	/* the mean of the hosts' point scores, as avg() would give it */
+	for (i = 0; i < 9; i++)
+		p[i].score = scored[i] > 0 ? sum[i] / scored[i] : -1;
 	return ret;
 }
 
@@ -149,26 +176,46 @@ like_pattern(const char *s)
 	return out;
 }
 
-#define HOST_WHERE \
-	" WHERE (?1 = 0 OR h.unit_id = ?1)" \
-	" AND (?2 IS NULL OR h.id = ?2)" \
-	" AND (?3 IS NULL OR h.hostname LIKE ?3 ESCAPE '\\')" \
-	" AND (?4 IS NULL OR h.os_name = ?4)" \
-	" AND h.score BETWEEN ?5 AND ?6" \
-	" AND (?7 = 0 OR (h.last_seen < ?7 AND NOT EXISTS (SELECT 1" \
-	"  FROM agents a2 WHERE a2.id = h.agent_id AND a2.revoked_at != 0)))"
+/* The WHERE of q with only the conditions it sets, so that SQLite can
+ * use the index of the one that selects (one host, one unit); the values
+ * are bound by host_bind as ?1-?7, never written here. */
+static void
+host_where(char *buf, size_t size, const struct store_host_query *q,
+    const char *like, const char *os)
+{
+	/* scores are -1 (no report) or 0-100 (ingest.c): the whole range
+	 * needs no condition, nor the read of every host's row for it */
+	snprintf(buf, size, " WHERE 1%s%s%s%s%s%s",
+	    q->score_min > -1 || q->score_max < 100 ?
+	    " AND h.score BETWEEN ?5 AND ?6" : "",
+	    q->unit_id != 0 ? " AND h.unit_id = ?1" : "",
+	    q->host_id != NULL ? " AND h.id = ?2" : "",
+	    like != NULL ? " AND h.hostname LIKE ?3 ESCAPE '\\'" : "",
+	    os != NULL ? " AND h.os_name = ?4" : "",
+	    q->silent_before > 0 ? " AND h.last_seen < ?7 AND NOT EXISTS"
+	    " (SELECT 1 FROM agents a2 INDEXED BY agents_revoked"
+	    " WHERE a2.id = h.agent_id AND a2.revoked_at != 0)" : "");
+}
 
+/* Binds what host_where wrote (a parameter it left out is not bound). */
 static void
 host_bind(sqlite3_stmt *s, const struct store_host_query *q,
     const char *like, const char *os)
 {
-	sqlite3_bind_int64(s, 1, q->unit_id);
-	sql_bind_text(s, 2, q->host_id);
-	sql_bind_text(s, 3, like);
-	sql_bind_text(s, 4, os);
-	sqlite3_bind_int(s, 5, q->score_min);
-	sqlite3_bind_int(s, 6, q->score_max);
-	sqlite3_bind_int64(s, 7, q->silent_before > 0 ? q->silent_before : 0);
+	if (q->unit_id != 0)
+		sqlite3_bind_int64(s, 1, q->unit_id);
+	if (q->host_id != NULL)
+		sql_bind_text(s, 2, q->host_id);
+	if (like != NULL)
+		sql_bind_text(s, 3, like);
+	if (os != NULL)
+		sql_bind_text(s, 4, os);
+	if (q->score_min > -1 || q->score_max < 100) {
+		sqlite3_bind_int(s, 5, q->score_min);
+		sqlite3_bind_int(s, 6, q->score_max);
+	}
+	if (q->silent_before > 0)
+		sqlite3_bind_int64(s, 7, q->silent_before);
 }
 
 int
@@ -176,6 +223,7 @@ store_console_hosts(struct store *st, const struct store_host_query *q,
     int (*cb)(const struct store_host_row *, void *), void *arg,
     int64_t *total, char *err, size_t errlen)
 {
+	struct sql_reader *rd = NULL;
 	static const char *const order[2][4] = {
 		{ " ORDER BY h.hostname, h.id",
 		  " ORDER BY h.score, h.hostname, h.id",
@@ -189,7 +237,7 @@ store_console_hosts(struct store *st, const struct store_host_query *q,
 	};
 	struct store_host_row r;
 	sqlite3_stmt *s = NULL;
-	char sql[1536], *like = NULL, *name = NULL, *os = NULL;
+	char sql[1536], where[512], *like = NULL, *name = NULL, *os = NULL;
 	int rc, ret, sort = q->sort, limit = q->limit, offset = q->offset;
 
 	if (sort < STORE_SORT_NAME || sort > STORE_SORT_CRITICAL)
@@ -209,28 +257,36 @@ store_console_hosts(struct store *st, const struct store_host_query *q,
 		os = text_dup(q->os);
 	if (total != NULL)
 		*total = 0;
-	pthread_mutex_lock(&st->lock);
+	if ((ret = sql_read_begin(st, &rd, "store_console_hosts", err,
+	    errlen)) != STORE_OK)
+		goto out;
+	host_where(where, sizeof(where), q, like, os);
 	if (total != NULL) {
-		if ((ret = sql_prepare(st, "SELECT count(*) FROM hosts h"
-		    HOST_WHERE, &s, "store_console_hosts", err, errlen)) !=
-		    STORE_OK)
+		snprintf(sql, sizeof(sql), "SELECT count(*) FROM hosts h%s",
+		    where);
+		if ((ret = sql_rprepare(rd, sql, &s, "store_console_hosts",
+		    err, errlen)) != STORE_OK)
 			goto out;
 		host_bind(s, q, like, os);
 		if ((rc = sqlite3_step(s)) == SQLITE_ROW)
 			*total = sqlite3_column_int64(s, 0);
-		if ((ret = sql_finish(st, s, rc, STORE_OK,
+		if ((ret = sql_rfinish(rd, s, rc, STORE_OK,
 		    "store_console_hosts", err, errlen)) != STORE_OK)
 			goto out;
 	}
+	/* the page's hosts picked by their own columns, then joined to
+	 * their unit and agent: a unit's 200 of 1,100, not all of them */
 	snprintf(sql, sizeof(sql), "SELECT h.id, h.hostname, u.name,"
 	    " h.os_name, h.kernel, h.agent_id, a.version, h.level, h.score,"
 	    " h.pass, h.fail, h.na, h.error, h.open_critical, h.open_high,"
 	    " h.first_seen, h.last_seen, coalesce(a.revoked_at, 1),"
 	    " h.unit_id, h.report_at, h.os_version, h.arch, h.platform"
-	    " FROM hosts h JOIN units u ON u.id = h.unit_id"
-	    " LEFT JOIN agents a ON a.id = h.agent_id"
-	    HOST_WHERE "%s LIMIT ?8 OFFSET ?9", order[q->desc ? 1 : 0][sort]);
-	if ((ret = sql_prepare(st, sql, &s, "store_console_hosts", err,
+	    " FROM (SELECT h.hid FROM hosts h%s%s LIMIT ?8 OFFSET ?9) k"
+	    " CROSS JOIN hosts h ON h.hid = k.hid"
+	    " JOIN units u ON u.id = h.unit_id"
+	    " LEFT JOIN agents a ON a.id = h.agent_id%s", where,
+	    order[q->desc ? 1 : 0][sort], order[q->desc ? 1 : 0][sort]);
+	if ((ret = sql_rprepare(rd, sql, &s, "store_console_hosts", err,
 	    errlen)) != STORE_OK)
 		goto out;
 	host_bind(s, q, like, os);
@@ -264,9 +320,9 @@ store_console_hosts(struct store *st, const struct store_host_query *q,
 		if ((ret = cb(&r, arg)) != 0)
 			break;
 	}
-	ret = sql_finish(st, s, rc, ret, "store_console_hosts", err, errlen);
+	ret = sql_rfinish(rd, s, rc, ret, "store_console_hosts", err, errlen);
 out:
-	pthread_mutex_unlock(&st->lock);
+	sql_read_end(rd);
 	free(like);
 	free(name);
 	free(os);
@@ -277,11 +333,14 @@ int
 store_console_oses(struct store *st, int64_t unit_id,
     int (*cb)(const char *, void *), void *arg, char *err, size_t errlen)
 {
+	struct sql_reader *rd = NULL;
 	sqlite3_stmt *s;
 	int rc, ret;
 
-	pthread_mutex_lock(&st->lock);
-	if ((ret = sql_prepare(st, "SELECT DISTINCT os_name FROM hosts"
+	if ((ret = sql_read_begin(st, &rd, "store_console_oses", err,
+	    errlen)) != STORE_OK)
+		goto out;
+	if ((ret = sql_rprepare(rd, "SELECT DISTINCT os_name FROM hosts"
 	    " WHERE (?1 = 0 OR unit_id = ?1) AND os_name IS NOT NULL"
 	    " AND os_name != '' ORDER BY 1 LIMIT 100", &s,
 	    "store_console_oses", err, errlen)) != STORE_OK)
@@ -290,22 +349,16 @@ store_console_oses(struct store *st, int64_t unit_id,
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
 		if ((ret = cb(sql_col_text(s, 0), arg)) != 0)
 			break;
-	ret = sql_finish(st, s, rc, ret, "store_console_oses", err, errlen);
+	ret = sql_rfinish(rd, s, rc, ret, "store_console_oses", err, errlen);
 out:
-	pthread_mutex_unlock(&st->lock);
+	sql_read_end(rd);
 	return ret;
 }
 
-/* The columns of a finding row, then its unit's id. */
-#define FINDING_COLUMNS "SELECT h.id, h.hostname, u.name," \
-	" f.check_id, f.status, f.severity, c.point, f.evidence," \
-	" c.title_vi, c.title_en, c.remedy_vi, c.remedy_en, f.first_seen," \
-	" CASE f.last_seen WHEN 0 THEN h.report_at ELSE f.last_seen END," \
-	" f.resolved, h.unit_id"
-
-/* Walks the rows of s (its parameters bound) into cb; *n counts them. */
+/* Walks the rows of s (its parameters bound: STORE_FINDING_COLUMNS, then
+ * the unit's id) into cb; *n counts them. */
 static int
-finding_rows(struct store *st, sqlite3_stmt *s,
+finding_rows(struct sql_reader *rd, sqlite3_stmt *s,
     int (*cb)(const struct store_finding *, int64_t, void *), void *arg,
     int *n, char *err, size_t errlen)
 {
@@ -313,27 +366,12 @@ finding_rows(struct store *st, sqlite3_stmt *s,
 	int rc, ret = STORE_OK;
 
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		memset(&row, 0, sizeof(row));
-		row.host_id = sql_col_text(s, 0);
-		row.hostname = sql_col_text(s, 1);
-		row.unit = sql_col_text(s, 2);
-		row.check = sql_col_text(s, 3);
-		row.status = sql_col_text(s, 4);
-		row.severity = sql_col_text(s, 5);
-		row.point = sqlite3_column_int(s, 6);
-		row.evidence = sql_col_text(s, 7);
-		row.title_vi = sql_col_text(s, 8);
-		row.title_en = sql_col_text(s, 9);
-		row.remedy_vi = sql_col_text(s, 10);
-		row.remedy_en = sql_col_text(s, 11);
-		row.first_seen = sqlite3_column_int64(s, 12);
-		row.last_seen = sqlite3_column_int64(s, 13);
-		row.resolved = sqlite3_column_int64(s, 14);
+		sql_finding_row(s, &row);
 		(*n)++;
 		if ((ret = cb(&row, sqlite3_column_int64(s, 15), arg)) != 0)
 			break;
 	}
-	return sql_finish(st, s, rc, ret, "store_console_findings", err,
+	return sql_rfinish(rd, s, rc, ret, "store_console_findings", err,
 	    errlen);
 }
 
@@ -342,6 +380,7 @@ store_console_findings(struct store *st, const struct store_finding_query *q,
     int (*cb)(const struct store_finding *, int64_t, void *), void *arg,
     char *err, size_t errlen)
 {
+	struct sql_reader *rd = NULL;
 	static const char *const severities[] = {
 		"critical", "high", "medium", "low", "info",
 	};
@@ -353,10 +392,12 @@ store_console_findings(struct store *st, const struct store_finding_query *q,
 
 	if (limit < 1 || limit > 10000)
 		limit = 10000;
-	pthread_mutex_lock(&st->lock);
+	if ((ret = sql_read_begin(st, &rd, "store_console_findings", err,
+	    errlen)) != STORE_OK)
+		goto out;
 	if (q->host_id != NULL) {
 		/* one host: from its row, through the (hid, check_id) key */
-		if ((ret = sql_prepare(st, FINDING_COLUMNS
+		if ((ret = sql_rprepare(rd, STORE_FINDING_COLUMNS ", h.unit_id"
 		    " FROM hosts h CROSS JOIN findings f ON f.hid = h.hid"
 		    " JOIN units u ON u.id = h.unit_id"
 		    " JOIN checks c ON c.id = f.check_id"
@@ -376,7 +417,7 @@ store_console_findings(struct store *st, const struct store_finding_query *q,
 		sqlite3_bind_int(s, 4, q->open_only);
 		sqlite3_bind_int(s, 5, q->by_point);
 		sqlite3_bind_int(s, 6, limit);
-		ret = finding_rows(st, s, cb, arg, &n, err, errlen);
+		ret = finding_rows(rd, s, cb, arg, &n, err, errlen);
 		goto out;
 	}
 	if (!q->open_only) {
@@ -394,7 +435,7 @@ store_console_findings(struct store *st, const struct store_finding_query *q,
 		nsev = 1;
 	}
 	for (i = 0; i < nsev && n < limit && ret == STORE_OK; i++) {
-		if ((ret = sql_prepare(st, FINDING_COLUMNS
+		if ((ret = sql_rprepare(rd, STORE_FINDING_COLUMNS ", h.unit_id"
 		    " FROM findings f INDEXED BY findings_open_severity"
 		    " CROSS JOIN hosts h ON h.hid = f.hid"
 		    " JOIN units u ON u.id = h.unit_id"
@@ -408,9 +449,9 @@ store_console_findings(struct store *st, const struct store_finding_query *q,
 		sql_bind_text(s, 1, sev[i]);
 		sqlite3_bind_int64(s, 2, q->unit_id);
 		sqlite3_bind_int(s, 3, limit - n);
-		ret = finding_rows(st, s, cb, arg, &n, err, errlen);
+		ret = finding_rows(rd, s, cb, arg, &n, err, errlen);
 	}
 out:
-	pthread_mutex_unlock(&st->lock);
+	sql_read_end(rd);
 	return ret;
 }

@@ -49,14 +49,16 @@ store_user_get(struct store *st, const char *login, struct store_person *p,
     char *err, size_t errlen)
 {
 	static const char what[] = "store_user_get";
+	struct sql_reader *rd = NULL;
 	sqlite3_stmt *s;
 	int rc, ret;
 
 	memset(p, 0, sizeof(*p));
 	if (login == NULL || login[0] == '\0' || strlen(login) > 255)
 		return STORE_ENOTFOUND;
-	pthread_mutex_lock(&st->lock);
-	if ((ret = sql_prepare(st, "SELECT " PERSON_COLUMNS ", u.pwhash"
+	if ((ret = sql_read_begin(st, &rd, what, err, errlen)) != STORE_OK)
+		goto out;
+	if ((ret = sql_rprepare(rd, "SELECT " PERSON_COLUMNS ", u.pwhash"
 	    PERSON_FROM " WHERE u.login = ?1", &s, what, err, errlen)) !=
 	    STORE_OK)
 		goto out;
@@ -68,9 +70,9 @@ store_user_get(struct store *st, const char *login, struct store_person *p,
 		    sqlite3_column_text(s, 16));
 	} else if (rc == SQLITE_DONE)
 		ret = STORE_ENOTFOUND;
-	ret = sql_finish(st, s, rc, ret, what, err, errlen);
+	ret = sql_rfinish(rd, s, rc, ret, what, err, errlen);
 out:
-	pthread_mutex_unlock(&st->lock);
+	sql_read_end(rd);
 	return ret;
 }
 
@@ -80,12 +82,14 @@ store_user_list(struct store *st,
     size_t errlen)
 {
 	static const char what[] = "store_user_list";
+	struct sql_reader *rd = NULL;
 	struct store_person p;
 	sqlite3_stmt *s;
 	int rc, ret;
 
-	pthread_mutex_lock(&st->lock);
-	if ((ret = sql_prepare(st, "SELECT " PERSON_COLUMNS PERSON_FROM
+	if ((ret = sql_read_begin(st, &rd, what, err, errlen)) != STORE_OK)
+		goto out;
+	if ((ret = sql_rprepare(rd, "SELECT " PERSON_COLUMNS PERSON_FROM
 	    " ORDER BY u.login", &s, what, err, errlen)) != STORE_OK)
 		goto out;
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
@@ -93,9 +97,9 @@ store_user_list(struct store *st,
 		if ((ret = cb(&p, arg)) != 0)
 			break;
 	}
-	ret = sql_finish(st, s, rc, ret, what, err, errlen);
+	ret = sql_rfinish(rd, s, rc, ret, what, err, errlen);
 out:
-	pthread_mutex_unlock(&st->lock);
+	sql_read_end(rd);
 	return ret;
 }
 
@@ -328,12 +332,14 @@ store_user_totp_secret(struct store *st, int64_t id, bool pending,
     char *b32, size_t size, char *err, size_t errlen)
 {
 	static const char what[] = "store_user_totp_secret";
+	struct sql_reader *rd = NULL;
 	sqlite3_stmt *s;
 	int rc, ret;
 
 	b32[0] = '\0';
-	pthread_mutex_lock(&st->lock);
-	if ((ret = sql_prepare(st, pending ? "SELECT totp_pending FROM users"
+	if ((ret = sql_read_begin(st, &rd, what, err, errlen)) != STORE_OK)
+		goto out;
+	if ((ret = sql_rprepare(rd, pending ? "SELECT totp_pending FROM users"
 	    " WHERE id = ?1" : "SELECT totp_secret FROM users WHERE id = ?1",
 	    &s, what, err, errlen)) != STORE_OK)
 		goto out;
@@ -348,9 +354,9 @@ store_user_totp_secret(struct store *st, int64_t id, bool pending,
 		    pending ? " pending" : "");
 		ret = STORE_ENOTFOUND;
 	}
-	ret = sql_finish(st, s, rc, ret, what, err, errlen);
+	ret = sql_rfinish(rd, s, rc, ret, what, err, errlen);
 out:
-	pthread_mutex_unlock(&st->lock);
+	sql_read_end(rd);
 	return ret;
 }
 

@@ -69,18 +69,42 @@ corrupt:
 
 /* Reading. */
 
+void
+sql_finding_row(sqlite3_stmt *s, struct store_finding *row)
+{
+	memset(row, 0, sizeof(*row));
+	row->host_id = sql_col_text(s, 0);
+	row->hostname = sql_col_text(s, 1);
+	row->unit = sql_col_text(s, 2);
+	row->check = sql_col_text(s, 3);
+	row->status = sql_col_text(s, 4);
+	row->severity = sql_col_text(s, 5);
+	row->point = sqlite3_column_int(s, 6);
+	row->evidence = sql_col_text(s, 7);
+	row->title_vi = sql_col_text(s, 8);
+	row->title_en = sql_col_text(s, 9);
+	row->remedy_vi = sql_col_text(s, 10);
+	row->remedy_en = sql_col_text(s, 11);
+	row->first_seen = sqlite3_column_int64(s, 12);
+	row->last_seen = sqlite3_column_int64(s, 13);
+	row->resolved = sqlite3_column_int64(s, 14);
+}
+
 int
 store_hosts(struct store *st, const struct store_host_filter *f,
     int (*cb)(const struct store_host *, void *), void *arg, char *err,
     size_t errlen)
 {
+	struct sql_reader *rd = NULL;
 	struct store_host h;
 	sqlite3_stmt *s;
 	char *unit = sql_nfc(f ? f->unit : NULL);
 	int rc, ret;
 
-	pthread_mutex_lock(&st->lock);
-	if ((ret = sql_prepare(st, "SELECT h.id, h.hostname, u.name,"
+	if ((ret = sql_read_begin(st, &rd, "store_hosts", err, errlen)) !=
+	    STORE_OK)
+		goto out;
+	if ((ret = sql_rprepare(rd, "SELECT h.id, h.hostname, u.name,"
 	    " h.os_name, h.kernel, h.agent_id, a.version, h.level, h.score,"
 	    " h.pass, h.fail, h.na, h.error, h.open_critical, h.open_high,"
 	    " h.first_seen, h.last_seen, coalesce(a.revoked_at, 1)"
@@ -116,9 +140,9 @@ store_hosts(struct store *st, const struct store_host_filter *f,
 		if ((ret = cb(&h, arg)) != 0)
 			break;
 	}
-	ret = sql_finish(st, s, rc, ret, "store_hosts", err, errlen);
+	ret = sql_rfinish(rd, s, rc, ret, "store_hosts", err, errlen);
 out:
-	pthread_mutex_unlock(&st->lock);
+	sql_read_end(rd);
 	free(unit);
 	return ret;
 }
@@ -128,6 +152,7 @@ store_findings(struct store *st, const struct store_finding_filter *f,
     int (*cb)(const struct store_finding *, void *), void *arg, char *err,
     size_t errlen)
 {
+	struct sql_reader *rd = NULL;
 	static const struct store_finding_filter none;
 	struct store_finding row;
 	sqlite3_stmt *s;
@@ -139,11 +164,7 @@ store_findings(struct store *st, const struct store_finding_filter *f,
 	unit = sql_nfc(f->unit);
 	/* only the conditions asked for, so that SQLite picks the index;
 	 * values are bound, never written into the text */
-	snprintf(sql, sizeof(sql), "SELECT h.id, h.hostname, u.name,"
-	    " f.check_id, f.status, f.severity, c.point, f.evidence,"
-	    " c.title_vi, c.title_en, c.remedy_vi, c.remedy_en, f.first_seen,"
-	    " CASE f.last_seen WHEN 0 THEN h.report_at ELSE f.last_seen END,"
-	    " f.resolved"
+	snprintf(sql, sizeof(sql), STORE_FINDING_COLUMNS
 	    " FROM findings f JOIN hosts h ON h.hid = f.hid"
 	    " JOIN units u ON u.id = h.unit_id"
 	    " JOIN checks c ON c.id = f.check_id WHERE 1%s%s%s%s%s"
@@ -156,8 +177,10 @@ store_findings(struct store *st, const struct store_finding_filter *f,
 	    f->check ? " AND f.check_id = ?3" : "",
 	    f->status ? " AND f.status = ?4" : "",
 	    !f->status && !f->include_resolved ? " AND f.resolved = 0" : "");
-	pthread_mutex_lock(&st->lock);
-	if ((ret = sql_prepare(st, sql, &s, "store_findings", err, errlen)) !=
+	if ((ret = sql_read_begin(st, &rd, "store_findings", err, errlen)) !=
+	    STORE_OK)
+		goto out;
+	if ((ret = sql_rprepare(rd, sql, &s, "store_findings", err, errlen)) !=
 	    STORE_OK)
 		goto out;
 	if (unit)
@@ -170,55 +193,37 @@ store_findings(struct store *st, const struct store_finding_filter *f,
 		sql_bind_text(s, 4, f->status);
 	sqlite3_bind_int(s, 6, f->limit > 0 ? f->limit : -1);
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		memset(&row, 0, sizeof(row));
-		row.host_id = sql_col_text(s, 0);
-		row.hostname = sql_col_text(s, 1);
-		row.unit = sql_col_text(s, 2);
-		row.check = sql_col_text(s, 3);
-		row.status = sql_col_text(s, 4);
-		row.severity = sql_col_text(s, 5);
-		row.point = sqlite3_column_int(s, 6);
-		row.evidence = sql_col_text(s, 7);
-		row.title_vi = sql_col_text(s, 8);
-		row.title_en = sql_col_text(s, 9);
-		row.remedy_vi = sql_col_text(s, 10);
-		row.remedy_en = sql_col_text(s, 11);
-		row.first_seen = sqlite3_column_int64(s, 12);
-		row.last_seen = sqlite3_column_int64(s, 13);
-		row.resolved = sqlite3_column_int64(s, 14);
+		sql_finding_row(s, &row);
 		if ((ret = cb(&row, arg)) != 0)
 			break;
 	}
-	ret = sql_finish(st, s, rc, ret, "store_findings", err, errlen);
+	ret = sql_rfinish(rd, s, rc, ret, "store_findings", err, errlen);
 out:
-	pthread_mutex_unlock(&st->lock);
+	sql_read_end(rd);
 	free(unit);
 	return ret;
 }
 
 /* The host's row key; ENOTFOUND with err when unknown. */
 static int
-host_key(struct store *st, const char *host_id, int64_t *hid,
+host_key(struct sql_reader *rd, const char *host_id, int64_t *hid,
     const char *what, char *err, size_t errlen)
 {
 	sqlite3_stmt *s;
-	int rc;
+	int rc, ret;
 
-	if ((s = sql_stmt(st, S_HOST_GET, err, errlen)) == NULL)
-		return STORE_ERR;
+	if ((ret = sql_rprepare(rd, "SELECT hid FROM hosts WHERE id = ?1", &s,
+	    what, err, errlen)) != STORE_OK)
+		return ret;
 	sql_bind_text(s, 1, host_id);
-	rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW)
+	if ((rc = sqlite3_step(s)) == SQLITE_ROW)
 		*hid = sqlite3_column_int64(s, 0);
-	sql_done(s);
-	if (rc == SQLITE_ROW)
-		return STORE_OK;
-	if (rc == SQLITE_DONE) {
-		sql_seterr(err, errlen, "không có máy %s — no host %s",
-		    host_id ? host_id : "", host_id ? host_id : "");
-		return STORE_ENOTFOUND;
-	}
-	return sql_dberr(st, rc, what, err, errlen);
+	if ((ret = sql_rfinish(rd, s, rc, STORE_OK, what, err, errlen)) !=
+	    STORE_OK || rc == SQLITE_ROW)
+		return ret;
+	sql_seterr(err, errlen, "không có máy %s — no host %s",
+	    host_id ? host_id : "", host_id ? host_id : "");
+	return STORE_ENOTFOUND;
 }
 
 /* A growing string. */
@@ -256,6 +261,7 @@ int
 store_host_facts(struct store *st, const char *host_id, char **json,
     char *err, size_t errlen)
 {
+	struct sql_reader *rd = NULL;
 	struct buf b = { 0 };
 	sqlite3_stmt *s = NULL;
 	int64_t hid;
@@ -266,11 +272,13 @@ store_host_facts(struct store *st, const char *host_id, char **json,
 	int rc, ret, n = 0;
 
 	*json = NULL;
-	pthread_mutex_lock(&st->lock);
-	if ((ret = host_key(st, host_id, &hid, "store_host_facts", err,
+	if ((ret = sql_read_begin(st, &rd, "store_host_facts", err, errlen)) !=
+	    STORE_OK)
+		goto out;
+	if ((ret = host_key(rd, host_id, &hid, "store_host_facts", err,
 	    errlen)) != STORE_OK)
 		goto out;
-	if ((ret = sql_prepare(st, "SELECT section, value FROM host_facts"
+	if ((ret = sql_rprepare(rd, "SELECT section, value FROM host_facts"
 	    " WHERE hid = ?1 ORDER BY section", &s, "store_host_facts", err,
 	    errlen)) != STORE_OK)
 		goto out;
@@ -307,14 +315,14 @@ store_host_facts(struct store *st, const char *host_id, char **json,
 		sql_seterr(err, errlen, "hết bộ nhớ — out of memory");
 		ret = STORE_ERR;
 	} else if (ret == STORE_OK && rc != SQLITE_DONE && rc != SQLITE_ROW)
-		ret = sql_dberr(st, rc, "store_host_facts", err, errlen);
+		ret = sql_rdberr(rd, rc, "store_host_facts", err, errlen);
 	if (ret == STORE_OK) {
 		*json = b.p;
 		b.p = NULL;
 	}
 out:
-	sqlite3_finalize(s);
-	pthread_mutex_unlock(&st->lock);
+	sql_done(s);
+	sql_read_end(rd);
 	free(b.p);
 	return ret;
 }
@@ -324,6 +332,7 @@ store_fact_history(struct store *st, const char *host_id, int limit,
     int (*cb)(const struct store_fact_change *, void *), void *arg,
     char *err, size_t errlen)
 {
+	struct sql_reader *rd = NULL;
 	struct store_fact_change ch;
 	sqlite3_stmt *s;
 	int64_t hid;
@@ -331,10 +340,12 @@ store_fact_history(struct store *st, const char *host_id, int limit,
 	char *tmp, what[128];
 	int rc, ret;
 
-	pthread_mutex_lock(&st->lock);
-	if ((ret = host_key(st, host_id, &hid, "store_fact_history", err,
+	if ((ret = sql_read_begin(st, &rd, "store_fact_history", err,
+	    errlen)) != STORE_OK)
+		goto out;
+	if ((ret = host_key(rd, host_id, &hid, "store_fact_history", err,
 	    errlen)) != STORE_OK ||
-	    (ret = sql_prepare(st, "SELECT time, section, value FROM"
+	    (ret = sql_rprepare(rd, "SELECT time, section, value FROM"
 	    " fact_history WHERE hid = ?1 ORDER BY time DESC, id DESC"
 	    " LIMIT ?2", &s, "store_fact_history", err, errlen)) != STORE_OK)
 		goto out;
@@ -355,9 +366,9 @@ store_fact_history(struct store *st, const char *host_id, int limit,
 		if (ret != 0)
 			break;
 	}
-	ret = sql_finish(st, s, rc, ret, "store_fact_history", err, errlen);
+	ret = sql_rfinish(rd, s, rc, ret, "store_fact_history", err, errlen);
 out:
-	pthread_mutex_unlock(&st->lock);
+	sql_read_end(rd);
 	return ret;
 }
 
@@ -423,6 +434,7 @@ store_scores(struct store *st, const char *scope, const char *name,
     int64_t since, int (*cb)(const struct store_score *, void *), void *arg,
     char *err, size_t errlen)
 {
+	struct sql_reader *rd = NULL;
 	struct store_score sc;
 	sqlite3_stmt *s;
 	char *n = NULL;
@@ -438,8 +450,10 @@ store_scores(struct store *st, const char *scope, const char *name,
 	}
 	if (name != NULL)
 		n = strcmp(scope, "unit") == 0 ? sql_nfc(name) : text_dup(name);
-	pthread_mutex_lock(&st->lock);
-	if ((ret = sql_prepare(st, n != NULL ?
+	if ((ret = sql_read_begin(st, &rd, "store_scores", err, errlen)) !=
+	    STORE_OK)
+		goto out;
+	if ((ret = sql_rprepare(rd, n != NULL ?
 	    "SELECT scope, name, time, score, hosts FROM scores WHERE"
 	    " scope = ?1 AND name = ?2 AND time >= ?3 ORDER BY time, id" :
 	    "SELECT scope, name, time, score, hosts FROM scores WHERE"
@@ -459,9 +473,9 @@ store_scores(struct store *st, const char *scope, const char *name,
 		if ((ret = cb(&sc, arg)) != 0)
 			break;
 	}
-	ret = sql_finish(st, s, rc, ret, "store_scores", err, errlen);
+	ret = sql_rfinish(rd, s, rc, ret, "store_scores", err, errlen);
 out:
-	pthread_mutex_unlock(&st->lock);
+	sql_read_end(rd);
 	free(n);
 	return ret;
 }
@@ -470,14 +484,17 @@ int
 store_stats(struct store *st, struct store_stats *out, char *err,
     size_t errlen)
 {
+	struct sql_reader *rd = NULL;
 	sqlite3_stmt *s;
 	int rc, ret;
 
 	memset(out, 0, sizeof(*out));
-	pthread_mutex_lock(&st->lock);
+	if ((ret = sql_read_begin(st, &rd, "store_stats", err, errlen)) !=
+	    STORE_OK)
+		goto out;
 	/* open findings are counted per host by store_batch, the growing
 	 * tables by triggers: nothing here scans millions of rows */
-	if ((ret = sql_prepare(st, "SELECT"
+	if ((ret = sql_rprepare(rd, "SELECT"
 	    " (SELECT count(*) FROM units),"
 	    " (SELECT count(*) FROM hosts),"
 	    " (SELECT count(*) FROM agents),"
@@ -505,9 +522,9 @@ store_stats(struct store *st, struct store_stats *out, char *err,
 		out->events = sqlite3_column_int64(s, 9);
 		out->db_bytes = sqlite3_column_int64(s, 10);
 	} else
-		ret = sql_dberr(st, rc, "store_stats", err, errlen);
-	sqlite3_finalize(s);
+		ret = sql_rdberr(rd, rc, "store_stats", err, errlen);
+	sql_done(s);
 out:
-	pthread_mutex_unlock(&st->lock);
+	sql_read_end(rd);
 	return ret;
 }

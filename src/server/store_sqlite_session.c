@@ -73,21 +73,21 @@ int
 store_user_by_login(struct store *st, const char *login,
     struct store_user *u, char *err, size_t errlen)
 {
+	struct sql_reader *rd = NULL;
 	sqlite3_stmt *s;
 	int rc, ret = STORE_OK;
 
 	memset(u, 0, sizeof(*u));
 	if (login == NULL || login[0] == '\0' || strlen(login) > 255)
 		return STORE_ENOTFOUND;
-	pthread_mutex_lock(&st->lock);
-	rc = sqlite3_prepare_v2(st->db, "SELECT u.id, u.login, u.name, u.role,"
+	if ((ret = sql_read_begin(st, &rd, "store_user_by_login", err,
+	    errlen)) != STORE_OK ||
+	    (ret = sql_rprepare(rd, "SELECT u.id, u.login, u.name, u.role,"
 	    " coalesce(u.unit_id, 0), coalesce(n.name, ''), u.pwhash,"
 	    " u.disabled_at FROM users u LEFT JOIN units n ON n.id = u.unit_id"
-	    " WHERE u.login = ?1", -1, &s, NULL);
-	if (rc != SQLITE_OK) {
-		ret = sql_dberr(st, rc, "store_user_by_login", err, errlen);
+	    " WHERE u.login = ?1", &s, "store_user_by_login", err, errlen)) !=
+	    STORE_OK)
 		goto out;
-	}
 	sqlite3_bind_text(s, 1, login, -1, SQLITE_TRANSIENT);
 	rc = sqlite3_step(s);
 	if (rc == SQLITE_ROW) {
@@ -103,10 +103,10 @@ store_user_by_login(struct store *st, const char *login,
 	} else if (rc == SQLITE_DONE)
 		ret = STORE_ENOTFOUND;
 	else
-		ret = sql_dberr(st, rc, "store_user_by_login", err, errlen);
-	sqlite3_finalize(s);
+		ret = sql_rdberr(rd, rc, "store_user_by_login", err, errlen);
+	sql_done(s);
 out:
-	pthread_mutex_unlock(&st->lock);
+	sql_read_end(rd);
 	return ret;
 }
 
@@ -152,18 +152,18 @@ int
 store_session_get(struct store *st, const char *hash_hex,
     struct store_session *ss, char *err, size_t errlen)
 {
+	struct sql_reader *rd = NULL;
 	sqlite3_stmt *s;
 	int rc, ret = STORE_OK;
 
 	memset(ss, 0, sizeof(*ss));
 	if (!session_hash_valid(hash_hex))
 		return STORE_ENOTFOUND;
-	pthread_mutex_lock(&st->lock);
-	rc = sqlite3_prepare_v2(st->db, SESSION_SELECT, -1, &s, NULL);
-	if (rc != SQLITE_OK) {
-		ret = sql_dberr(st, rc, "store_session_get", err, errlen);
+	if ((ret = sql_read_begin(st, &rd, "store_session_get", err,
+	    errlen)) != STORE_OK ||
+	    (ret = sql_rprepare(rd, SESSION_SELECT, &s, "store_session_get",
+	    err, errlen)) != STORE_OK)
 		goto out;
-	}
 	sqlite3_bind_text(s, 1, hash_hex, -1, SQLITE_STATIC);
 	rc = sqlite3_step(s);
 	if (rc == SQLITE_ROW) {
@@ -187,10 +187,10 @@ store_session_get(struct store *st, const char *hash_hex,
 	} else if (rc == SQLITE_DONE)
 		ret = STORE_ENOTFOUND;
 	else
-		ret = sql_dberr(st, rc, "store_session_get", err, errlen);
-	sqlite3_finalize(s);
+		ret = sql_rdberr(rd, rc, "store_session_get", err, errlen);
+	sql_done(s);
 out:
-	pthread_mutex_unlock(&st->lock);
+	sql_read_end(rd);
 	return ret;
 }
 

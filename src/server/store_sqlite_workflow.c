@@ -60,27 +60,64 @@ severity_valid(const char *s)
 
 /* Findings with their workflow. */
 
-#define WF_COLS \
+/* A finding with its workflow: the columns WF_SELECT names over the
+ * tables WF_JOINS joins to findings f, and wf_finding_row, which reads
+ * them in the same order. */
+#define WF_SELECT "SELECT h.id, h.hostname, u.name," \
+	" h.os_name, h.unit_id, f.check_id, f.status, f.severity," \
+	" f.evidence, c.title_vi, c.title_en, c.point, f.first_seen," \
+	" CASE f.last_seen WHEN 0 THEN h.report_at ELSE f.last_seen END," \
+	" f.resolved, h.report_at," \
 	" w.assignee_id, au.login, au.name, w.assigned_by, w.assigned_at," \
 	" w.accept_reason, w.accepted_by, w.accepted_at, w.accepted_until," \
 	" w.fixed_by, w.fixed_at, w.ack_by, w.ack_at"
+#define WF_JOINS " JOIN hosts h ON h.hid = f.hid" \
+	" JOIN units u ON u.id = h.unit_id" \
+	" JOIN checks c ON c.id = f.check_id" \
+	" LEFT JOIN finding_workflow w ON w.hid = f.hid" \
+	"  AND w.check_id = f.check_id" \
+	" LEFT JOIN users au ON au.id = w.assignee_id"
 
 static void
-wf_row(sqlite3_stmt *s, int i, struct store_workflow *w)
+wf_finding_row(sqlite3_stmt *s, struct store_wf_finding *row)
 {
-	w->assignee_id = sqlite3_column_int64(s, i);
-	w->assignee_login = sql_col_text(s, i + 1);
-	w->assignee_name = sql_col_text(s, i + 2);
-	w->assigned_by = sql_col_text(s, i + 3);
-	w->assigned_at = sqlite3_column_int64(s, i + 4);
-	w->accept_reason = sql_col_text(s, i + 5);
-	w->accepted_by = sql_col_text(s, i + 6);
-	w->accepted_at = sqlite3_column_int64(s, i + 7);
-	w->accepted_until = sqlite3_column_int64(s, i + 8);
-	w->fixed_by = sql_col_text(s, i + 9);
-	w->fixed_at = sqlite3_column_int64(s, i + 10);
-	w->ack_by = sql_col_text(s, i + 11);
-	w->ack_at = sqlite3_column_int64(s, i + 12);
+	struct store_workflow *w = &row->wf;
+
+	memset(row, 0, sizeof(*row));
+	row->host_id = sql_col_text(s, 0);
+	row->hostname = sql_col_text(s, 1);
+	row->unit = sql_col_text(s, 2);
+	row->os_name = sql_col_text(s, 3);
+	row->unit_id = sqlite3_column_int64(s, 4);
+	row->check = sql_col_text(s, 5);
+	row->status = sql_col_text(s, 6);
+	row->severity = sql_col_text(s, 7);
+	row->evidence = sql_col_text(s, 8);
+	row->title_vi = sql_col_text(s, 9);
+	row->title_en = sql_col_text(s, 10);
+	row->point = sqlite3_column_int(s, 11);
+	row->first_seen = sqlite3_column_int64(s, 12);
+	row->last_seen = sqlite3_column_int64(s, 13);
+	row->resolved = sqlite3_column_int64(s, 14);
+	row->report_at = sqlite3_column_int64(s, 15);
+	w->assignee_id = sqlite3_column_int64(s, 16);
+	w->assignee_login = sql_col_text(s, 17);
+	w->assignee_name = sql_col_text(s, 18);
+	w->assigned_by = sql_col_text(s, 19);
+	w->assigned_at = sqlite3_column_int64(s, 20);
+	w->accept_reason = sql_col_text(s, 21);
+	w->accepted_by = sql_col_text(s, 22);
+	w->accepted_at = sqlite3_column_int64(s, 23);
+	w->accepted_until = sqlite3_column_int64(s, 24);
+	w->fixed_by = sql_col_text(s, 25);
+	w->fixed_at = sqlite3_column_int64(s, 26);
+	w->ack_by = sql_col_text(s, 27);
+	w->ack_at = sqlite3_column_int64(s, 28);
+	/* a claim made before the current failing episode began belongs
+	 * to an earlier one */
+	if (w->fixed_at != 0 && row->resolved == 0 &&
+	    w->fixed_at < row->first_seen)
+		w->fixed_at = 0;
 }
 
 int
@@ -88,25 +125,15 @@ store_workflow_findings(struct store *st, const struct store_wf_filter *f,
     int (*cb)(const struct store_wf_finding *, void *), void *arg,
     char *err, size_t errlen)
 {
+	struct sql_reader *rd = NULL;
 	struct store_wf_finding row;
 	sqlite3_stmt *s;
-	char sql[2560];
+	char sql[3072], where[512];
 	int rc, ret;
 
 	if (f->severity != NULL && !severity_valid(f->severity))
 		return STORE_OK;	/* matches nothing */
-	snprintf(sql, sizeof(sql), "SELECT h.id, h.hostname, u.name,"
-	    " h.os_name, h.unit_id, f.check_id, f.status, f.severity,"
-	    " f.evidence, c.title_vi, c.title_en, c.point, f.first_seen,"
-	    " CASE f.last_seen WHEN 0 THEN h.report_at ELSE f.last_seen END,"
-	    " f.resolved, h.report_at," WF_COLS
-	    " FROM findings f JOIN hosts h ON h.hid = f.hid"
-	    " JOIN units u ON u.id = h.unit_id"
-	    " JOIN checks c ON c.id = f.check_id"
-	    " LEFT JOIN finding_workflow w ON w.hid = f.hid"
-	    "  AND w.check_id = f.check_id"
-	    " LEFT JOIN users au ON au.id = w.assignee_id"
-	    " WHERE 1%s%s%s%s%s%s%s ORDER BY %s LIMIT ?6 OFFSET ?7",
+	snprintf(where, sizeof(where), " WHERE 1%s%s%s%s%s%s%s",
 	    f->unit_id != 0 ? " AND h.unit_id = ?1" : "",
 	    f->host ? " AND f.hid = (SELECT hid FROM hosts WHERE id = ?2)" :
 	    "",
@@ -114,11 +141,32 @@ store_workflow_findings(struct store *st, const struct store_wf_filter *f,
 	    f->point != 0 ? " AND c.point = ?4" : "",
 	    f->severity ? " AND f.severity = ?5" : "",
 	    f->include_resolved ? "" : " AND f.resolved = 0",
-	    f->fail_only ? " AND f.status = 'fail'" : "",
-	    f->any_order ? "f.hid, f.check_id" : "u.name, h.hostname, h.id, "
-	    SEVERITY_RANK("f.severity") " DESC, f.check_id");
-	pthread_mutex_lock(&st->lock);
-	if ((ret = sql_prepare(st, sql, &s, "store_workflow_findings", err,
+	    f->fail_only ? " AND f.status = 'fail'" : "");
+	if (f->any_order)
+		/* by the keys of the index: the first rows, no sort */
+		snprintf(sql, sizeof(sql), WF_SELECT " FROM findings f"
+		    WF_JOINS "%s ORDER BY f.hid, f.check_id"
+		    " LIMIT ?6 OFFSET ?7", where);
+	else
+		/* the page's rows picked and sorted by their keys alone,
+		 * then read whole: the sort does not carry the evidence
+		 * and the workflow of every matching row */
+		snprintf(sql, sizeof(sql), WF_SELECT " FROM (SELECT"
+		    " f.id AS fid, u.name AS k1, h.hostname AS k2, h.id AS k3,"
+		    " %s AS k4, f.check_id AS k5"
+		    " FROM findings f JOIN hosts h ON h.hid = f.hid"
+		    " JOIN units u ON u.id = h.unit_id"
+		    " JOIN checks c ON c.id = f.check_id%s"
+		    " ORDER BY k1, k2, k3, k4 DESC, k5 LIMIT ?6 OFFSET ?7) k"
+		    " CROSS JOIN findings f ON f.id = k.fid" WF_JOINS
+		    " ORDER BY k.k1, k.k2, k.k3, k.k4 DESC, k.k5",
+		    /* of one check, a host has one finding: the host's id
+		     * decides, and the rows need not be read for severity */
+		    f->check ? "0" : SEVERITY_RANK("f.severity"), where);
+	if ((ret = sql_read_begin(st, &rd, "store_workflow_findings", err,
+	    errlen)) != STORE_OK)
+		goto out;
+	if ((ret = sql_rprepare(rd, sql, &s, "store_workflow_findings", err,
 	    errlen)) != STORE_OK)
 		goto out;
 	if (f->unit_id != 0)
@@ -134,36 +182,14 @@ store_workflow_findings(struct store *st, const struct store_wf_filter *f,
 	sqlite3_bind_int(s, 6, f->limit > 0 ? f->limit : -1);
 	sqlite3_bind_int(s, 7, f->offset > 0 ? f->offset : 0);
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		memset(&row, 0, sizeof(row));
-		row.host_id = sql_col_text(s, 0);
-		row.hostname = sql_col_text(s, 1);
-		row.unit = sql_col_text(s, 2);
-		row.os_name = sql_col_text(s, 3);
-		row.unit_id = sqlite3_column_int64(s, 4);
-		row.check = sql_col_text(s, 5);
-		row.status = sql_col_text(s, 6);
-		row.severity = sql_col_text(s, 7);
-		row.evidence = sql_col_text(s, 8);
-		row.title_vi = sql_col_text(s, 9);
-		row.title_en = sql_col_text(s, 10);
-		row.point = sqlite3_column_int(s, 11);
-		row.first_seen = sqlite3_column_int64(s, 12);
-		row.last_seen = sqlite3_column_int64(s, 13);
-		row.resolved = sqlite3_column_int64(s, 14);
-		row.report_at = sqlite3_column_int64(s, 15);
-		wf_row(s, 16, &row.wf);
-		/* a claim made before the current failing episode began
-		 * belongs to an earlier one */
-		if (row.wf.fixed_at != 0 && row.resolved == 0 &&
-		    row.wf.fixed_at < row.first_seen)
-			row.wf.fixed_at = 0;
+		wf_finding_row(s, &row);
 		if ((ret = cb(&row, arg)) != 0)
 			break;
 	}
-	ret = sql_finish(st, s, rc, ret, "store_workflow_findings", err,
+	ret = sql_rfinish(rd, s, rc, ret, "store_workflow_findings", err,
 	    errlen);
 out:
-	pthread_mutex_unlock(&st->lock);
+	sql_read_end(rd);
 	return ret;
 }
 
@@ -172,6 +198,7 @@ store_workflow_checks(struct store *st, const struct store_wf_filter *f,
     int (*cb)(const struct store_check_count *, void *), void *arg,
     char *err, size_t errlen)
 {
+	struct sql_reader *rd = NULL;
 	struct store_check_count row;
 	sqlite3_stmt *s;
 	char sql[1536];
@@ -179,20 +206,21 @@ store_workflow_checks(struct store *st, const struct store_wf_filter *f,
 
 	if (f->severity != NULL && !severity_valid(f->severity))
 		return STORE_OK;
-	/* findings_open_check covers the open failing rows of each check */
+	/* check_failing counts the open failing findings per unit and
+	 * check as they change (store_schema.c, migration 6) */
 	snprintf(sql, sizeof(sql), "SELECT c.id, c.severity, c.title_vi,"
-	    " c.title_en, c.point, n FROM (SELECT f.check_id AS cid,"
-	    " count(*) AS n FROM findings f%s WHERE f.resolved = 0"
-	    " AND f.status = 'fail'%s GROUP BY f.check_id) JOIN checks c"
-	    " ON c.id = cid WHERE 1%s%s ORDER BY "
+	    " c.title_en, c.point, n FROM (SELECT check_id AS cid,"
+	    " sum(hosts) AS n FROM check_failing%s GROUP BY check_id"
+	    " HAVING n > 0) JOIN checks c ON c.id = cid WHERE 1%s%s ORDER BY "
 	    SEVERITY_RANK("c.severity") " DESC, n DESC, c.id"
 	    " LIMIT ?6 OFFSET ?7",
-	    f->unit_id != 0 ? " JOIN hosts h ON h.hid = f.hid" : "",
-	    f->unit_id != 0 ? " AND h.unit_id = ?1" : "",
+	    f->unit_id != 0 ? " WHERE unit_id = ?1" : "",
 	    f->point != 0 ? " AND c.point = ?4" : "",
 	    f->severity ? " AND c.severity = ?5" : "");
-	pthread_mutex_lock(&st->lock);
-	if ((ret = sql_prepare(st, sql, &s, "store_workflow_checks", err,
+	if ((ret = sql_read_begin(st, &rd, "store_workflow_checks", err,
+	    errlen)) != STORE_OK)
+		goto out;
+	if ((ret = sql_rprepare(rd, sql, &s, "store_workflow_checks", err,
 	    errlen)) != STORE_OK)
 		goto out;
 	if (f->unit_id != 0)
@@ -213,10 +241,10 @@ store_workflow_checks(struct store *st, const struct store_wf_filter *f,
 		if ((ret = cb(&row, arg)) != 0)
 			break;
 	}
-	ret = sql_finish(st, s, rc, ret, "store_workflow_checks", err,
+	ret = sql_rfinish(rd, s, rc, ret, "store_workflow_checks", err,
 	    errlen);
 out:
-	pthread_mutex_unlock(&st->lock);
+	sql_read_end(rd);
 	return ret;
 }
 
@@ -225,12 +253,15 @@ store_workflow_check(struct store *st, const char *check,
     int (*cb)(const struct store_check_info *, void *), void *arg,
     char *err, size_t errlen)
 {
+	struct sql_reader *rd = NULL;
 	struct store_check_info c;
 	sqlite3_stmt *s;
 	int rc, ret;
 
-	pthread_mutex_lock(&st->lock);
-	if ((ret = sql_prepare(st, "SELECT id, severity, title_vi, title_en,"
+	if ((ret = sql_read_begin(st, &rd, "store_workflow_check", err,
+	    errlen)) != STORE_OK)
+		goto out;
+	if ((ret = sql_rprepare(rd, "SELECT id, severity, title_vi, title_en,"
 	    " remedy_vi, remedy_en, basis, point FROM checks WHERE id = ?1",
 	    &s, "store_workflow_check", err, errlen)) != STORE_OK)
 		goto out;
@@ -250,9 +281,9 @@ store_workflow_check(struct store *st, const char *check,
 		sql_seterr(err, errlen, "không có tiêu chí này — no such check");
 		ret = STORE_ENOTFOUND;
 	}
-	ret = sql_finish(st, s, rc, ret, "store_workflow_check", err, errlen);
+	ret = sql_rfinish(rd, s, rc, ret, "store_workflow_check", err, errlen);
 out:
-	pthread_mutex_unlock(&st->lock);
+	sql_read_end(rd);
 	return ret;
 }
 
@@ -260,12 +291,15 @@ int
 store_workflow_host_unit(struct store *st, const char *host_id,
     int64_t *unit_id, char *err, size_t errlen)
 {
+	struct sql_reader *rd = NULL;
 	sqlite3_stmt *s;
 	int rc, ret;
 
 	*unit_id = 0;
-	pthread_mutex_lock(&st->lock);
-	if ((ret = sql_prepare(st, "SELECT unit_id FROM hosts WHERE id = ?1",
+	if ((ret = sql_read_begin(st, &rd, "store_workflow_host_unit", err,
+	    errlen)) != STORE_OK)
+		goto out;
+	if ((ret = sql_rprepare(rd, "SELECT unit_id FROM hosts WHERE id = ?1",
 	    &s, "store_workflow_host_unit", err, errlen)) != STORE_OK)
 		goto out;
 	sql_bind_text(s, 1, host_id);
@@ -276,10 +310,10 @@ store_workflow_host_unit(struct store *st, const char *host_id,
 		sql_seterr(err, errlen, "không có máy này — no such host");
 		ret = STORE_ENOTFOUND;
 	}
-	ret = sql_finish(st, s, rc, ret, "store_workflow_host_unit", err,
+	ret = sql_rfinish(rd, s, rc, ret, "store_workflow_host_unit", err,
 	    errlen);
 out:
-	pthread_mutex_unlock(&st->lock);
+	sql_read_end(rd);
 	return ret;
 }
 
@@ -429,12 +463,15 @@ store_workflow_history(struct store *st, const char *host_id,
     int (*cb)(const struct store_wf_event *, void *), void *arg, char *err,
     size_t errlen)
 {
+	struct sql_reader *rd = NULL;
 	struct store_wf_event ev;
 	sqlite3_stmt *s;
 	int rc, ret;
 
-	pthread_mutex_lock(&st->lock);
-	if ((ret = sql_prepare(st, "SELECT a.time, a.actor, a.action,"
+	if ((ret = sql_read_begin(st, &rd, "store_workflow_history", err,
+	    errlen)) != STORE_OK)
+		goto out;
+	if ((ret = sql_rprepare(rd, "SELECT a.time, a.actor, a.action,"
 	    " a.reason, u.login, u.name, a.until FROM finding_actions a"
 	    " LEFT JOIN users u ON u.id = a.assignee_id"
 	    " WHERE a.hid = (SELECT hid FROM hosts WHERE id = ?1)"
@@ -455,10 +492,10 @@ store_workflow_history(struct store *st, const char *host_id,
 		if ((ret = cb(&ev, arg)) != 0)
 			break;
 	}
-	ret = sql_finish(st, s, rc, ret, "store_workflow_history", err,
+	ret = sql_rfinish(rd, s, rc, ret, "store_workflow_history", err,
 	    errlen);
 out:
-	pthread_mutex_unlock(&st->lock);
+	sql_read_end(rd);
 	return ret;
 }
 
@@ -467,12 +504,15 @@ store_workflow_assignees(struct store *st, int64_t unit_id,
     int (*cb)(const struct store_assignee *, void *), void *arg, char *err,
     size_t errlen)
 {
+	struct sql_reader *rd = NULL;
 	struct store_assignee p;
 	sqlite3_stmt *s;
 	int rc, ret;
 
-	pthread_mutex_lock(&st->lock);
-	if ((ret = sql_prepare(st, "SELECT id, login, name, role FROM users"
+	if ((ret = sql_read_begin(st, &rd, "store_workflow_assignees", err,
+	    errlen)) != STORE_OK)
+		goto out;
+	if ((ret = sql_rprepare(rd, "SELECT id, login, name, role FROM users"
 	    " WHERE disabled_at = 0 AND (role = 'supervisor' OR (unit_id = ?1"
 	    " AND role IN ('unit-it', 'unit-head'))) ORDER BY role != "
 	    "'unit-it', name, login", &s, "store_workflow_assignees", err,
@@ -487,9 +527,9 @@ store_workflow_assignees(struct store *st, int64_t unit_id,
 		if ((ret = cb(&p, arg)) != 0)
 			break;
 	}
-	ret = sql_finish(st, s, rc, ret, "store_workflow_assignees", err,
+	ret = sql_rfinish(rd, s, rc, ret, "store_workflow_assignees", err,
 	    errlen);
 out:
-	pthread_mutex_unlock(&st->lock);
+	sql_read_end(rd);
 	return ret;
 }

@@ -3,8 +3,8 @@
  * every label escaped (a host or unit named with markup stays text), the
  * result well-formed, no script, style or font inside, values clamped to
  * 0–100 (NaN too), numbers written without a locale's decimal comma,
- * labels cut at a character boundary, bounds on series and bars, and the
- * Vietnam time of the axes and pages.
+ * labels cut at a character boundary, bounds on series and bars, the
+ * Vietnam time of the axes and pages, and series filled point by point.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -384,6 +384,54 @@ test_locale(void **state)
 	setlocale(LC_NUMERIC, "C");
 }
 
+/* Points appended one by one: in order, past the first growth, and the
+ * series they give draws as one made by hand. */
+static void
+test_points(void **state)
+{
+	struct chart_points p;
+	struct chart_series s, hand;
+	int64_t t[200];
+	double v[200];
+	char *a, *b;
+	size_t i;
+
+	(void)state;
+	memset(&p, 0, sizeof(p));
+	s = chart_points_series(&p, "trống");
+	assert_int_equal(s.n, 0);
+	for (i = 0; i < 200; i++) {
+		t[i] = 1764400000 + (int64_t)i * 86400;
+		v[i] = (double)(i % 101);
+		assert_int_equal(chart_points_add(&p, t[i], v[i]), 0);
+	}
+	assert_int_equal(p.n, 200);
+	assert_true(p.cap >= 200);
+	for (i = 0; i < 200; i++) {
+		assert_true(p.t[i] == t[i]);
+		assert_true(p.v[i] == v[i]);
+	}
+	s = chart_points_series(&p, "Phòng Kế toán");
+	assert_string_equal(s.label, "Phòng Kế toán");
+	assert_int_equal(s.n, 200);
+	hand.label = "Phòng Kế toán";
+	hand.t = t;
+	hand.v = v;
+	hand.n = 200;
+	a = chart_line("Điểm", "mô tả", &s, 1);
+	b = chart_line("Điểm", "mô tả", &hand, 1);
+	assert_non_null(a);
+	assert_non_null(b);
+	assert_string_equal(a, b);
+	free(a);
+	free(b);
+	chart_points_free(&p);
+	assert_null(p.t);
+	assert_null(p.v);
+	assert_int_equal(p.n, 0);
+	chart_points_free(&p);		/* twice is harmless */
+}
+
 int
 main(void)
 {
@@ -396,6 +444,7 @@ main(void)
 		cmocka_unit_test(test_line_bounds),
 		cmocka_unit_test(test_gauge),
 		cmocka_unit_test(test_locale),
+		cmocka_unit_test(test_points),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -5,7 +5,10 @@
  * reader beside a writer, a full disk and recovery, SQL metacharacters
  * taken literally, filters and counters, group commit (a known group with
  * a duplicate, a failing batch, a revoked agent and a full disk in it;
- * many writers retrying) and compressed fact values (damaged ones too).
+ * many writers retrying), compressed fact values (damaged ones too), the
+ * aggregates kept at ingestion (against what they sum, after a fix, a
+ * reopening, a late report, a host changing unit, and from a store left
+ * at schema version 5) and the readers' pool beside a writer.
  * Batches are built here by hand, as ingest_parse() would leave them.
  */
 #include <stdarg.h>
@@ -1919,6 +1922,450 @@ test_facts_packed(void **state)
 	    sizeof(fx->err)), STORE_ERR);
 }
 
+/* Aggregates kept at ingestion (migration 6) against what they sum. */
+
+/* The differences between check_failing and the open failing findings
+ * counted afresh, both ways (0: equal); through a connection of our own,
+ * as raw1 does. */
+static int
+failing_diff(const char *path)
+{
+	char *v = raw1(path, "SELECT (SELECT count(*) FROM"
+	    " (SELECT unit_id, check_id, hosts FROM check_failing"
+	    "  WHERE hosts != 0 EXCEPT SELECT h.unit_id, f.check_id, count(*)"
+	    "  FROM findings f JOIN hosts h ON h.hid = f.hid"
+	    "  WHERE f.resolved = 0 AND f.status = 'fail' GROUP BY 1, 2))"
+	    " + (SELECT count(*) FROM (SELECT h.unit_id, f.check_id, count(*)"
+	    "  FROM findings f JOIN hosts h ON h.hid = f.hid"
+	    "  WHERE f.resolved = 0 AND f.status = 'fail' GROUP BY 1, 2"
+	    "  EXCEPT SELECT unit_id, check_id, hosts FROM check_failing))"
+	    " + (SELECT count(*) FROM check_failing WHERE hosts < 0)");
+	int n;
+
+	assert_non_null(v);
+	n = atoi(v);
+	free(v);
+	return n;
+}
+
+struct ccount {
+	char check[80];
+	int64_t hosts;
+};
+
+struct cset {
+	struct ccount rows[16];
+	int n;
+};
+
+static int
+ccount_cb(const struct store_check_count *c, void *arg)
+{
+	struct cset *s = arg;
+
+	if (s->n >= 16)
+		return 1;
+	COPY(s->rows[s->n].check, c->check);
+	s->rows[s->n++].hosts = c->hosts;
+	return 0;
+}
+
+static int
+wf_count_cb(const struct store_wf_finding *f, void *arg)
+{
+	(void)f;
+	(*(int *)arg)++;
+	return 0;
+}
+
+/* The hosts failing check in unit (0: all), by the findings-by-check
+ * page's counts; checked against its list of the failing hosts. */
+static int64_t
+failing(struct store *st, int64_t unit, const char *check)
+{
+	struct store_wf_filter f;
+	struct cset cs;
+	char err[512];
+	int64_t n = 0;
+	int i, listed = 0;
+
+	memset(&f, 0, sizeof(f));
+	f.unit_id = unit;
+	memset(&cs, 0, sizeof(cs));
+	assert_int_equal(store_workflow_checks(st, &f, ccount_cb, &cs, err,
+	    sizeof(err)), STORE_OK);
+	for (i = 0; i < cs.n; i++) {
+		assert_true(cs.rows[i].hosts > 0);
+		if (strcmp(cs.rows[i].check, check) == 0)
+			n = cs.rows[i].hosts;
+	}
+	f.check = check;
+	f.fail_only = true;
+	assert_int_equal(store_workflow_findings(st, &f, wf_count_cb, &listed,
+	    err, sizeof(err)), STORE_OK);
+	assert_int_equal(n, listed);
+	return n;
+}
+
+/* A summary with points 1 and 3 (docs/api.md). */
+static json_t *
+summary(int fail1, int score1, int pass3, int score3)
+{
+	return json_pack("{s:i, s:{s:{s:i, s:i, s:i, s:i, s:i},"
+	    " s:{s:i, s:i, s:i, s:i, s:f}, s:s}}", "score", 50, "points",
+	    "1", "pass", 2, "fail", fail1, "na", 1, "error", 0, "score", score1,
+	    "3", "pass", pass3, "fail", 0, "na", 0, "error", 1, "score",
+	    (double)score3, "9", "ignored");
+}
+
+static void
+points(struct store *st, int64_t unit, struct store_point_row p[9])
+{
+	char err[512];
+
+	assert_int_equal(store_console_points(st, unit, p, err, sizeof(err)),
+	    STORE_OK);
+}
+
+static void
+test_aggregates(void **state)
+{
+	struct fx *fx = *state;
+	struct store_agent a1, a2, a3;
+	struct store_batch_result r;
+	struct store_point_row pt[9];
+	struct rep p;
+	json_t *sum;
+	char hash[65];
+	int64_t unit2, tid;
+
+	assert_int_equal(store_unit_ensure(fx->st, "Phòng Tư pháp", &unit2,
+	    fx->err, sizeof(fx->err)), STORE_OK);
+	enrol(fx, &a1, "agent1", "host-1", "may-1");
+	token_hash(900, hash);
+	assert_int_equal(store_token_add(fx->st, hash, unit2, T0, 0, 5, NULL,
+	    &tid, fx->err, sizeof(fx->err)), STORE_OK);
+	agent_init(&a2, "agent2", "host-2", "may-2");
+	assert_int_equal(store_enrol(fx->st, hash, T0, &a2, fx->err,
+	    sizeof(fx->err)), STORE_OK);
+
+	/* first reports: c1 fails on both hosts, c2 on host-1; an error
+	 * is open but not failing */
+	rep_init(&p, "report-0001", T0 + 100, "host-1", "may-1", 40);
+	rep_add(&p, F("c1", INGEST_FAIL, "high", "x"));
+	rep_add(&p, F("c2", INGEST_FAIL, "medium", "x"));
+	rep_add(&p, F("c3", INGEST_PASS, "low", NULL));
+	rep_add(&p, F("c4", INGEST_ERROR, "low", "?"));
+	p.r.summary = sum = summary(2, 40, 3, 90);
+	assert_int_equal(put(fx, &a1, "b-1", &p, 1, T0 + 101, &r), STORE_OK);
+	json_decref(sum);
+	rep_init(&p, "report-0002", T0 + 100, "host-2", "may-2", 70);
+	rep_add(&p, F("c1", INGEST_FAIL, "high", "x"));
+	rep_add(&p, F("c2", INGEST_PASS, "medium", NULL));
+	p.r.summary = sum = summary(0, 100, 1, 50);
+	assert_int_equal(put(fx, &a2, "b-2", &p, 1, T0 + 101, &r), STORE_OK);
+	json_decref(sum);
+	assert_int_equal(failing_diff(fx->path), 0);
+	assert_int_equal(failing(fx->st, 0, "c1"), 2);
+	assert_int_equal(failing(fx->st, fx->unit, "c1"), 1);
+	assert_int_equal(failing(fx->st, unit2, "c1"), 1);
+	assert_int_equal(failing(fx->st, 0, "c2"), 1);
+	assert_int_equal(failing(fx->st, 0, "c4"), 0);
+	points(fx->st, 0, pt);
+	assert_int_equal(pt[1].hosts, 2);
+	assert_int_equal(pt[1].hosts_failing, 1);
+	assert_int_equal(pt[1].pass, 4);
+	assert_int_equal(pt[1].fail, 2);
+	assert_int_equal(pt[1].na, 2);
+	assert_true(pt[1].score == 70.0);
+	assert_int_equal(pt[3].hosts, 2);
+	assert_int_equal(pt[3].pass, 4);
+	assert_int_equal(pt[3].error, 2);
+	assert_true(pt[3].score == 70.0);
+	assert_int_equal(pt[2].hosts, 0);
+	assert_true(pt[2].score == -1);
+	points(fx->st, unit2, pt);
+	assert_int_equal(pt[1].hosts, 1);
+	assert_int_equal(pt[1].hosts_failing, 0);
+	assert_true(pt[1].score == 100.0);
+
+	/* host-1: c1 fixed, c3 now failing, c4 gone from the report */
+	rep_init(&p, "report-0003", T0 + 200, "host-1", "may-1", 60);
+	rep_add(&p, F("c1", INGEST_PASS, "high", NULL));
+	rep_add(&p, F("c2", INGEST_FAIL, "medium", "y"));
+	rep_add(&p, F("c3", INGEST_FAIL, "low", "z"));
+	p.r.summary = sum = summary(5, 10, 0, 20);
+	assert_int_equal(put(fx, &a1, "b-3", &p, 1, T0 + 201, &r), STORE_OK);
+	json_decref(sum);
+	assert_int_equal(failing_diff(fx->path), 0);
+	assert_int_equal(failing(fx->st, 0, "c1"), 1);
+	assert_int_equal(failing(fx->st, fx->unit, "c1"), 0);
+	assert_int_equal(failing(fx->st, 0, "c3"), 1);
+	points(fx->st, fx->unit, pt);
+	assert_int_equal(pt[1].fail, 5);
+	assert_true(pt[1].score == 10.0);
+	assert_true(pt[3].score == 20.0);
+
+	/* an older report, arriving late, is history: nothing moves */
+	rep_init(&p, "report-0000", T0 + 50, "host-1", "may-1", 99);
+	rep_add(&p, F("c1", INGEST_FAIL, "high", "old"));
+	p.r.summary = sum = summary(9, 99, 9, 99);
+	assert_int_equal(put(fx, &a1, "b-0", &p, 1, T0 + 202, &r), STORE_OK);
+	json_decref(sum);
+	assert_int_equal(failing_diff(fx->path), 0);
+	assert_int_equal(failing(fx->st, fx->unit, "c1"), 0);
+	points(fx->st, fx->unit, pt);
+	assert_int_equal(pt[1].fail, 5);
+
+	/* c1 fails again on host-1: reopened; a summary without points
+	 * leaves the host without any */
+	rep_init(&p, "report-0004", T0 + 300, "host-1", "may-1", 30);
+	rep_add(&p, F("c1", INGEST_FAIL, "high", "again"));
+	rep_add(&p, F("c2", INGEST_FAIL, "medium", "y"));
+	rep_add(&p, F("c3", INGEST_FAIL, "low", "z"));
+	p.r.summary = sum = json_pack("{s:i, s:s}", "score", 30, "points",
+	    "none");
+	assert_int_equal(put(fx, &a1, "b-4", &p, 1, T0 + 301, &r), STORE_OK);
+	json_decref(sum);
+	assert_int_equal(r.opened, 1);
+	assert_int_equal(failing_diff(fx->path), 0);
+	assert_int_equal(failing(fx->st, 0, "c1"), 2);
+	assert_int_equal(failing(fx->st, fx->unit, "c1"), 1);
+	points(fx->st, fx->unit, pt);
+	assert_int_equal(pt[1].hosts, 0);
+	points(fx->st, 0, pt);
+	assert_int_equal(pt[1].hosts, 1);
+
+	/* host-1 enrols again in the other unit: its counts move along */
+	agent_init(&a3, "agent3", "host-1", "may-1");
+	assert_int_equal(store_enrol(fx->st, hash, T0 + 400, &a3, fx->err,
+	    sizeof(fx->err)), STORE_OK);
+	assert_int_equal(failing_diff(fx->path), 0);
+	assert_int_equal(failing(fx->st, fx->unit, "c1"), 0);
+	assert_int_equal(failing(fx->st, unit2, "c1"), 2);
+	assert_int_equal(failing(fx->st, unit2, "c3"), 1);
+
+	/* a revoked agent's host leaves the points, not the findings */
+	assert_int_equal(store_agent_revoke(fx->st, "agent2", T0 + 500, "test",
+	    fx->err, sizeof(fx->err)), STORE_OK);
+	points(fx->st, unit2, pt);
+	assert_int_equal(pt[1].hosts, 0);
+	assert_int_equal(failing(fx->st, unit2, "c1"), 2);
+	assert_int_equal(failing_diff(fx->path), 0);
+}
+
+/* A store left at schema version 5 by an earlier release, with hosts,
+ * reports and findings: migration 6 fills the aggregates from them. */
+static void
+test_migrate_v5(void **state)
+{
+	struct fx *fx = *state;
+	struct store *st;
+	struct store_point_row pt[9];
+	char path[320], sql[64], *v;
+	sqlite3 *db;
+	size_t i;
+
+	assert_true(store_nmigrations >= 6);
+	snprintf(path, sizeof(path), "%s/v5.db", fx->dir);
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	for (i = 0; i < 5; i++) {
+		assert_int_equal(sqlite3_exec(db, store_migrations[i], NULL,
+		    NULL, NULL), SQLITE_OK);
+		snprintf(sql, sizeof(sql), "PRAGMA user_version = %zu", i + 1);
+		assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL),
+		    SQLITE_OK);
+	}
+	assert_int_equal(sqlite3_exec(db,
+	    "INSERT INTO units(id, name) VALUES (1, 'A'), (2, 'B');"
+	    "INSERT INTO checks(id, severity, point) VALUES"
+	    " ('c1', 'high', 1), ('c2', 'low', 3);"
+	    "INSERT INTO hosts(hid, id, hostname, unit_id, agent_id,"
+	    " first_seen) VALUES (1, 'h1', 'm1', 1, 'a1', 1), (2, 'h2', 'm2', 2, 'a2', 1),"
+	    " (3, 'h3', 'm3', 2, NULL, 1);"
+	    "INSERT INTO agents(id, host_id, unit_id, enrolled) VALUES"
+	    " ('a1', 'h1', 1, 1), ('a2', 'h2', 2, 1);"
+	    "INSERT INTO batches(id, agent_id, batch_id, received_at)"
+	    " VALUES (1, 'a1', 'b1', 1), (2, 'a2', 'b2', 1);"
+	    /* h1: the later report wins even though stored first; h2: a
+	     * summary that is not JSON; h3: no report */
+	    "INSERT INTO reports(id, hid, report_id, batch, collected_at,"
+	    " received_at, score, pass, fail, na, error, summary) VALUES"
+	    " (1, 1, 'r-new', 1, 200, 1, 1, 0, 0, 0, 0,"
+	    "  '{\"points\":{\"1\":{\"pass\":1,\"fail\":4,\"na\":2,"
+	    "\"error\":\"x\",\"score\":55},\"3\":{\"fail\":-3,\"score\":101},"
+	    "\"7\":5}}'),"
+	    " (2, 1, 'r-old', 1, 100, 1, 1, 0, 0, 0, 0,"
+	    "  '{\"points\":{\"1\":{\"fail\":9}}}'),"
+	    " (3, 2, 'r-bad', 2, 100, 1, 1, 0, 0, 0, 0, 'not json');"
+	    "INSERT INTO findings(hid, check_id, status, severity, first_seen,"
+	    " last_seen, resolved) VALUES"
+	    " (1, 'c1', 'fail', 'high', 1, 0, 0), (2, 'c1', 'fail', 'high', 1,"
+	    " 0, 0), (3, 'c1', 'fail', 'high', 1, 0, 0),"
+	    " (1, 'c2', 'pass', 'low', 1, 0, 5), (2, 'c2', 'error', 'low', 1,"
+	    " 0, 0), (3, 'c2', 'fail', 'low', 1, 0, 0);", NULL, NULL, NULL),
+	    SQLITE_OK);
+	sqlite3_close(db);
+
+	assert_int_equal(store_open(path, 0, &st, fx->err, sizeof(fx->err)),
+	    STORE_OK);
+	assert_int_equal(store_schema_version(st), (int)store_nmigrations);
+	assert_int_equal(failing_diff(path), 0);
+	assert_int_equal(failing(st, 0, "c1"), 3);
+	assert_int_equal(failing(st, 2, "c1"), 2);
+	assert_int_equal(failing(st, 0, "c2"), 1);
+	points(st, 0, pt);
+	assert_int_equal(pt[1].hosts, 1);
+	assert_int_equal(pt[1].hosts_failing, 1);
+	assert_int_equal(pt[1].pass, 1);
+	assert_int_equal(pt[1].fail, 4);
+	assert_int_equal(pt[1].na, 2);
+	assert_int_equal(pt[1].error, 0);	/* not a count: 0 */
+	assert_true(pt[1].score == 55.0);
+	assert_int_equal(pt[3].hosts, 1);
+	assert_int_equal(pt[3].fail, 0);	/* clamped */
+	assert_true(pt[3].score == -1);		/* out of range: none */
+	assert_int_equal(pt[7].hosts, 0);	/* not an object */
+	v = raw1(path, "SELECT count(*) FROM host_points");
+	assert_string_equal(v, "2");
+	free(v);
+	/* and the triggers run on the migrated store */
+	raw_exec(path, "UPDATE findings SET status = 'pass', resolved = 9"
+	    " WHERE hid = 3 AND check_id = 'c1'", NULL, 0);
+	assert_int_equal(failing_diff(path), 0);
+	assert_int_equal(failing(st, 0, "c1"), 2);
+	store_close(st);
+}
+
+/* The readers' pool: more reading threads than readers beside a writer
+ * that adds hosts and batches; every call sees one snapshot (a page of
+ * hosts holds exactly the total counted in the same call) and nothing
+ * fails. */
+struct pool_reader {
+	struct store *st;
+	volatile bool *stop;
+	int calls, errors, torn;
+	pthread_t t;
+};
+
+static int
+pool_host_cb(const struct store_host_row *h, void *arg)
+{
+	(void)h;
+	(*(int64_t *)arg)++;
+	return 0;
+}
+
+static int
+pool_unit_cb(const struct store_unit_row *u, void *arg)
+{
+	(*(int64_t *)arg) += u->hosts;
+	return 0;
+}
+
+static void *
+pool_reader_main(void *arg)
+{
+	struct pool_reader *pr = arg;
+	struct store_host_query q;
+	struct store_point_row pt[9];
+	struct store_wf_filter wf;
+	struct store_session ss;
+	struct store_stats s;
+	struct cset cs;
+	int64_t total, rows, units;
+	char err[512];
+
+	while (!*pr->stop) {
+		memset(&q, 0, sizeof(q));
+		q.score_min = -1;
+		q.score_max = 100;
+		q.limit = STORE_PAGE_MAX;
+		rows = 0;
+		if (store_console_hosts(pr->st, &q, pool_host_cb, &rows, &total,
+		    err, sizeof(err)) != STORE_OK)
+			pr->errors++;
+		else if (rows != total)
+			pr->torn++;
+		units = 0;
+		if (store_console_units(pr->st, 0, 0, pool_unit_cb, &units, err,
+		    sizeof(err)) != STORE_OK)
+			pr->errors++;
+		if (store_console_points(pr->st, 0, pt, err, sizeof(err)) !=
+		    STORE_OK)
+			pr->errors++;
+		memset(&wf, 0, sizeof(wf));
+		memset(&cs, 0, sizeof(cs));
+		if (store_workflow_checks(pr->st, &wf, ccount_cb, &cs, err,
+		    sizeof(err)) != STORE_OK)
+			pr->errors++;
+		if (store_stats(pr->st, &s, err, sizeof(err)) != STORE_OK ||
+		    s.reports != s.batches)
+			pr->errors++;
+		if (store_session_get(pr->st, "0123456789abcdef0123456789abcdef"
+		    "0123456789abcdef0123456789abcdef", &ss, err,
+		    sizeof(err)) != STORE_ENOTFOUND)
+			pr->errors++;
+		pr->calls++;
+	}
+	return NULL;
+}
+
+static void
+test_pool(void **state)
+{
+	struct fx *fx = *state;
+	struct pool_reader pr[7];
+	struct store_agent a;
+	struct store_batch_result r;
+	struct store_point_row pt[9];
+	struct rep p;
+	volatile bool stop = false;
+	char id[32], host[32], bid[32], rid[32];
+	json_t *sum;
+	int i, j;
+
+	memset(pr, 0, sizeof(pr));
+	for (i = 0; i < 7; i++) {
+		pr[i].st = fx->st;
+		pr[i].stop = &stop;
+		assert_int_equal(pthread_create(&pr[i].t, NULL,
+		    pool_reader_main, &pr[i]), 0);
+	}
+	for (i = 0; i < 30; i++) {
+		snprintf(id, sizeof(id), "agent%d", i);
+		snprintf(host, sizeof(host), "host-%d", i);
+		enrol(fx, &a, id, host, host);
+		for (j = 0; j < 2; j++) {
+			snprintf(bid, sizeof(bid), "b-%d-%d", i, j);
+			snprintf(rid, sizeof(rid), "report-%d-%d", i, j);
+			rep_init(&p, rid, T0 + 100 * j, host, host, 50);
+			rep_add(&p, F("c1", j ? INGEST_PASS : INGEST_FAIL,
+			    "high", "x"));
+			rep_add(&p, F("c2", INGEST_FAIL, "low", "y"));
+			p.r.summary = sum = summary(j, 50, 1, 80);
+			assert_int_equal(put(fx, &a, bid, &p, 1,
+			    T0 + 100 * j + 1, &r), STORE_OK);
+			json_decref(sum);
+		}
+	}
+	stop = true;
+	for (i = 0; i < 7; i++) {
+		pthread_join(pr[i].t, NULL);
+		assert_true(pr[i].calls > 0);
+		assert_int_equal(pr[i].errors, 0);
+		assert_int_equal(pr[i].torn, 0);
+	}
+	/* what the writer committed is what a reader sees next */
+	assert_int_equal(failing(fx->st, 0, "c2"), 30);
+	assert_int_equal(failing(fx->st, 0, "c1"), 0);
+	points(fx->st, 0, pt);
+	assert_int_equal(pt[1].hosts, 30);
+	assert_int_equal(pt[1].fail, 30);
+	assert_int_equal(failing_diff(fx->path), 0);
+	assert_true(fx->st->nreaders <= STORE_READERS);
+}
+
 /* Each test in its own directory with a fresh store. */
 #define TEST(t) cmocka_unit_test_setup_teardown(t, setup, teardown)
 
@@ -1946,6 +2393,9 @@ main(void)
 		TEST(test_group_full),
 		TEST(test_group_storm),
 		TEST(test_facts_packed),
+		TEST(test_aggregates),
+		TEST(test_migrate_v5),
+		TEST(test_pool),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
