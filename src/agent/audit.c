@@ -48,6 +48,7 @@ const struct conf_key audit_conf_keys[] = {
 	{"secrets-max-rate", 1, 1, NULL},
 	{"secrets-exclude", 1, -1, NULL},
 	{"secrets-cache", 1, 1, NULL},
+	{"secrets-user", 1, 1, NULL},
 	{NULL, 0, 0, NULL},
 };
 

@@ -331,6 +331,7 @@ run_scan_child(struct run *r)
 	so.max_rate = sc->max_rate;
 	so.jobs = 1;
 	so.cache = run_scan_cache(r, buf, sizeof(buf));
+	so.user = sc->user;	/* the workers' user: the agent is root */
 	so.stop = &run_scan_stop;
 	if (n == 0) {
 		log_info("event=secrets.skipped reason=\"no folder to scan\"");

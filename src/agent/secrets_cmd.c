@@ -3,7 +3,8 @@
  * a secrecy degree (TUYỆT MẬT, TỐI MẬT, MẬT) under the paths given, and
  * print them in Vietnamese or English, or as one JSON object (the
  * contract in docs/secrets-scan.md); also the secrets-* keys of
- * agent.conf that the scheduled scan reads. canhgac-agent(8).
+ * agent.conf that the scheduled scan reads (secrets-user: whom the
+ * workers run as under root). canhgac-agent(8).
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -44,12 +45,15 @@ secrets_usage(FILE *out)
 "                        [--cache TỆP | --no-cache] [--jobs N]\n"
 "                        [--max-file CỠ] [--time-limit GIÂY]\n"
 "                        [--max-rate MB/GIÂY] [--exclude MẪU]... [--no-nice]\n"
-"                        [--cross-fs] [--config TỆP] ĐƯỜNG_DẪN...\n"
+"                        [--cross-fs] [--user NGƯỜI_DÙNG] [--config TỆP]\n"
+"                        ĐƯỜNG_DẪN...\n"
 "\n"
 "Tìm tài liệu mang độ mật (TUYỆT MẬT, TỐI MẬT, MẬT) trong các thư mục, tệp\n"
 "đã cho / find the documents marked with a secrecy degree under the paths.\n"
 "--ocr đọc cả bản quét và ảnh bằng Tesseract (chậm hơn) / also read scans and\n"
 "images with Tesseract (slower).\n"
+"Chạy bằng root, tệp được đọc bằng --user (secrets-user, mặc định nobody) /\n"
+"run as root, files are parsed as --user (secrets-user, default nobody).\n"
 "Mã thoát / exit status: 0 không tìm thấy / none found; 1 có tài liệu mật /\n"
 "some found; 2 lỗi cách dùng hoặc bị ngắt / usage error or interrupted.\n"
 "Xem / see canhgac-agent(8).\n", out);
@@ -150,6 +154,19 @@ secrets_list(const struct conf *c, const char *key, const char ***out,
 	return 0;
 }
 
+/* A user name as useradd(8) takes it (not a number: names only). */
+static bool
+secrets_user_ok(const char *s)
+{
+	size_t n = strlen(s);
+
+	if (n == 0 || n > 32 || s[0] == '-' || strcmp(s, "root") == 0 ||
+	    s[strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	    "0123456789._-")] != '\0' || strspn(s, "0123456789") == n)
+		return false;
+	return true;
+}
+
 static const char *const secrets_default_paths[] = {
 	"/home", "/root", "/srv", "/media", "/mnt", "/var/mail",
 };
@@ -205,6 +222,16 @@ secrets_conf_parse(const struct conf *c, struct secrets_conf *sc, char *err,
 			    "512K, hoặc off", "a rate such as 20 (MB/s), 512K, "
 			    "or off is needed", err, errlen);
 		}
+		if ((n = conf_find(c->first, "secrets-user")) != NULL) {
+			if (!secrets_user_ok(n->args[0])) {
+				secrets_conf_free(sc);
+				return secrets_bad(n, "cần tên một người dùng "
+				    "không có đặc quyền như nobody", "the name of "
+				    "an unprivileged user such as nobody is "
+				    "needed", err, errlen);
+			}
+			sc->user = n->args[0];
+		}
 		if ((n = conf_find(c->first, "secrets-cache")) != NULL) {
 			if (n->args[0][0] != '/') {
 				secrets_conf_free(sc);
@@ -240,7 +267,7 @@ secrets_conf_free(struct secrets_conf *sc)
 
 struct secrets_cli {
 	struct scan_opts so;
-	const char *format, *lang, *cache, *config;
+	const char *format, *lang, *cache, *config, *user;
 	bool no_cache;
 	const char **excludes;
 	size_t nexcludes;
@@ -250,7 +277,7 @@ struct secrets_cli {
 enum {
 	OPT_FORMAT = 256, OPT_OCR, OPT_LANG, OPT_CACHE, OPT_NO_CACHE, OPT_JOBS,
 	OPT_MAX_FILE, OPT_TIME, OPT_EXCLUDE, OPT_RATE, OPT_NO_NICE, OPT_XDEV,
-	OPT_CONFIG,
+	OPT_CONFIG, OPT_USER,
 };
 
 static int
@@ -291,6 +318,7 @@ secrets_parse(int argc, char **argv, struct secrets_cli *c)
 		{"no-nice", no_argument, NULL, OPT_NO_NICE},
 		{"cross-fs", no_argument, NULL, OPT_XDEV},
 		{"config", required_argument, NULL, OPT_CONFIG},
+		{"user", required_argument, NULL, OPT_USER},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
@@ -355,6 +383,14 @@ secrets_parse(int argc, char **argv, struct secrets_cli *c)
 		case OPT_NO_NICE: c->so.no_nice = true; break;
 		case OPT_XDEV: c->so.cross_fs = true; break;
 		case OPT_CONFIG: c->config = optarg; break;
+		case OPT_USER:
+			if (!secrets_user_ok(optarg))
+				return secrets_opt_bad("--user", optarg,
+				    "cần tên một người dùng không có đặc quyền",
+				    "the name of an unprivileged user is "
+				    "needed");
+			c->user = optarg;
+			break;
 		case 'h': secrets_usage(stdout); exit(0);
 		default: secrets_usage(stderr); return -1;
 		}
@@ -403,6 +439,8 @@ secrets_config(struct secrets_cli *c, struct conf **confp)
 		}
 	if (c->cache == NULL && !c->no_cache && sc.cache != NULL)
 		c->cache = sc.cache;
+	if (c->user == NULL)
+		c->user = sc.user;
 	secrets_conf_free(&sc);
 	return 0;
 }
@@ -540,6 +578,7 @@ secrets_main(int argc, char **argv)
 		goto out;
 	c.so.excludes = c.excludes;
 	c.so.nexcludes = c.nexcludes;
+	c.so.user = c.user;
 	if (!c.no_cache)
 		c.so.cache = c.cache != NULL ? c.cache :
 		    scan_cache_default(c.cache_buf, sizeof(c.cache_buf));

@@ -4,7 +4,8 @@
  * folders, caches and version-control folders, taking as candidates the
  * files whose name says they are documents; answering each from the cache
  * when its key did not change, else handing it to a worker; and the
- * results, in memory and as the JSON of `canhgac-agent secrets`.
+ * results, in memory and as the JSON of `canhgac-agent secrets`. Run as
+ * root, it names the unprivileged user the workers drop to, or refuses.
  * docs/secrets-scan.md says what is skipped and why.
  */
 #define _GNU_SOURCE
@@ -13,6 +14,7 @@
 #include <fcntl.h>
 #include <fnmatch.h>
 #include <limits.h>
+#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -74,6 +76,10 @@ struct scan {
 	bool root_complete;
 	double start;
 	long long rate_bytes;
+	bool drop;		/* root: workers drop to uid, gid */
+	uid_t uid;
+	gid_t gid;
+	bool failed;		/* workers cannot drop: the scan stops */
 	char err[512];
 };
 
@@ -89,7 +95,7 @@ scan_now(void)
 static bool
 scan_stopped(const struct scan *s)
 {
-	return s->o->stop != NULL && *s->o->stop;
+	return s->failed || (s->o->stop != NULL && *s->o->stop);
 }
 
 /* --- names and paths ----------------------------------------------------- */
@@ -472,6 +478,7 @@ static int
 scan_pool_need(struct scan *s)
 {
 	struct scan_pool_conf pc;
+	int rc;
 
 	if (s->pool != NULL)
 		return 0;
@@ -484,9 +491,15 @@ scan_pool_need(struct scan *s)
 	 * later (an extractor stuck where it does not look at the clock) */
 	pc.kill_after = s->seconds + (s->seconds < 10 ? 1.0 : s->seconds /
 	    10);
+	pc.drop = s->drop;
+	pc.uid = s->uid;
+	pc.gid = s->gid;
 	pc.done = scan_done;
 	pc.arg = s;
-	return scan_pool_start(&pc, &s->pool, s->err, sizeof(s->err));
+	if ((rc = scan_pool_start(&pc, &s->pool, s->err, sizeof(s->err))) ==
+	    -2)
+		s->failed = true;	/* never parse as root: stop */
+	return rc;
 }
 
 /* --max-rate: sleep (reporting results) while reading ran ahead. */
@@ -528,6 +541,8 @@ scan_file(struct scan *s, const char *path, const struct stat *st)
 		return;
 	}
 	if (scan_pool_need(s) != 0) {
+		if (s->failed)
+			return;
 		/* no worker can start: say so for this file, go on */
 		memset(&o, 0, sizeof(o));
 		o.err = DOC_ERR_NOMEM;
@@ -732,6 +747,39 @@ scan_roots(const struct scan_opts *o, struct scan_result *r, char *err,
 	return 0;
 }
 
+/* Run as root, the workers drop to o->user: looked up now, before any
+ * fork. A user that does not exist, or is root, refuses the scan rather
+ * than have documents parsed as root. Others keep their own user. */
+static int
+scan_user(struct scan *s, char *err, size_t errlen)
+{
+	const char *name = s->o->user != NULL ? s->o->user :
+	    SCAN_DEFAULT_USER;
+	struct passwd *pw;
+
+	if (geteuid() != 0)
+		return 0;
+	errno = 0;
+	if ((pw = getpwnam(name)) == NULL) {
+		snprintf(err, errlen, "secrets-user “%s”: không có người dùng "
+		    "này nên không quét (không đọc tài liệu bằng quyền root) — "
+		    "secrets-user “%s”: no such user, so no scan (documents "
+		    "are never read as root)", name, name);
+		return -1;
+	}
+	if (pw->pw_uid == 0 || pw->pw_gid == 0) {
+		snprintf(err, errlen, "secrets-user “%s”: là root nên không "
+		    "quét (không đọc tài liệu bằng quyền root) — secrets-user "
+		    "“%s”: is root, so no scan (documents are never read as "
+		    "root)", name, name);
+		return -1;
+	}
+	s->drop = true;
+	s->uid = pw->pw_uid;
+	s->gid = pw->pw_gid;
+	return 0;
+}
+
 int
 scan_run(const struct scan_opts *o, struct scan_result *r, char *err,
     size_t errlen)
@@ -752,7 +800,8 @@ scan_run(const struct scan_opts *o, struct scan_result *r, char *err,
 	r->scanned_at = (long long)time(NULL);
 	r->ocr = o->ocr;
 	r->complete = true;
-	if (scan_roots(o, r, err, errlen) != 0)
+	if (scan_roots(o, r, err, errlen) != 0 ||
+	    scan_user(&s, err, errlen) != 0)
 		return -1;
 	if ((done = calloc(r->nroots, sizeof(*done))) == NULL)
 		return -1;
@@ -772,6 +821,10 @@ scan_run(const struct scan_opts *o, struct scan_result *r, char *err,
 	scan_pool_stop(s.pool);
 	for (i = 0; i < SCAN_MAX_JOBS; i++)
 		free(s.pend[i].path);
+	if (s.failed) {
+		snprintf(err, errlen, "%s", s.err);
+		goto out;
+	}
 	if (scan_stopped(&s))
 		r->complete = false;
 	for (i = 0; s.cache != NULL && i < r->nroots; i++)

@@ -14,6 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/stat.h>
+#include <sys/types.h>
 
 #include <jansson.h>
 
@@ -25,6 +26,7 @@
 #define SCAN_DEFAULT_OCR_SECONDS 120.0
 #define SCAN_MAX_JOBS 64
 #define SCAN_ROOT_DB "/var/lib/canhgac-agent/secrets.db"
+#define SCAN_DEFAULT_USER "nobody"	/* the workers' user under root */
 
 /* What one file gave: the verdict, or why it could not be read. Also what
  * a worker sends back and what the cache keeps (fixed size, plain data). */
@@ -57,6 +59,8 @@ struct scan_opts {
 	double seconds;			/* time limit per file (0: default) */
 	double max_rate;		/* bytes read per second (0: unlimited) */
 	const char *cache;		/* the cache file, NULL: none */
+	const char *user;		/* run as root: the workers' user
+					   (NULL: SCAN_DEFAULT_USER) */
 	volatile sig_atomic_t *stop;	/* set by a signal handler: stop */
 };
 
@@ -95,7 +99,9 @@ struct scan_result {
 };
 
 /* Scans; 0 (even when interrupted: r->complete says), or -1 with err
- * ("<vi> — <en>") when the scan could not run at all (bad root, cache). */
+ * ("<vi> — <en>") when the scan could not run at all (bad root, cache;
+ * run as root, o->user missing or a worker unable to drop to it: no
+ * document is read as root). */
 int scan_run(const struct scan_opts *o, struct scan_result *r, char *err,
     size_t errlen);
 void scan_result_free(struct scan_result *r);
@@ -155,11 +161,13 @@ int scan_cache_load_last(const char *path, json_t **doc, char *err,
 
 struct scan_pool;
 
-/* A file handed to a worker. */
+/* A file handed to a worker: the pool opens it (here, in the parent) and
+ * passes the descriptor; the worker never opens a file by path. */
 struct scan_job {
 	uint64_t seq;
 	const char *path;
-	struct stat st;		/* as walked: the worker's fstat must match */
+	struct stat st;		/* as walked: the open file's fstat must
+				   match */
 };
 
 /* Called by the pool for each file done (or killed: timeout, crash). */
@@ -172,10 +180,16 @@ struct scan_pool_conf {
 	long long max_file;
 	double seconds;		/* the worker's own deadline */
 	double kill_after;	/* the parent kills a worker past this */
+	bool drop;		/* workers drop to uid, gid (parent root) */
+	uid_t uid;
+	gid_t gid;
 	scan_done_fn *done;
 	void *arg;
 };
 
+/* Starts the workers, each locked down before it reads anything
+ * (docs/secrets-scan.md): 0; -1 with err when one cannot start; -2 with
+ * err when one could not drop its privileges. */
 int scan_pool_start(const struct scan_pool_conf *pc, struct scan_pool **p,
     char *err, size_t errlen);
 /* Hands j to an idle worker, first waiting (and reporting results) until
@@ -191,15 +205,19 @@ void scan_pool_drain(struct scan_pool *p, volatile sig_atomic_t *stop);
 /* Kills and reaps every worker. */
 void scan_pool_stop(struct scan_pool *p);
 
-/* Reads one file as a worker does, in this process (tests, fuzzing). */
+/* Opens one file as the pool does and reads it as a worker does, in this
+ * process (tests, fuzzing). */
 void scan_read_file(const char *path, const struct stat *st, bool ocr,
     long long max_file, double seconds, struct scan_outcome *o);
 
 /*
- * Test hooks: called in the worker before a file is read (a test makes it
- * sleep or crash on a name). Kept NULL in the programs.
+ * Test hooks, kept NULL in the programs: scan_worker_hook is called in the
+ * worker before a file is read (a test makes it sleep or crash on a name,
+ * or checks the worker's user); scan_open_hook in the parent before it
+ * opens a file (a test swaps the file for a link).
  */
 extern void (*scan_worker_hook)(const char *path);
+extern void (*scan_open_hook)(const char *path);
 
 /* Lowers the priority of this process (nice 10, idle I/O class). */
 void scan_lower_priority(void);
@@ -221,6 +239,7 @@ struct secrets_conf {
 	bool ocr;
 	double max_rate;	/* bytes per second, 0 unlimited */
 	const char *cache;	/* secrets-cache, NULL: scan_cache_default() */
+	const char *user;	/* secrets-user, NULL: SCAN_DEFAULT_USER */
 };
 
 /* Reads the secrets-* keys of c (may be NULL): 0, or -1 with err

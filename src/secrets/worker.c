@@ -4,13 +4,19 @@
  * that a hostile document that crashes, hangs or swells an extractor
  * costs one file, never the scan: the parent kills a worker over the time
  * limit, reports the file ("timeout", "corrupt", "no-memory") and starts
- * another. Parent and worker talk over a SOCK_SEQPACKET pair, one
+ * another. The parent opens each file (it may be root) and passes the
+ * descriptor with the request; the worker, right after the fork, drops to
+ * an unprivileged user when root (secrets-user), locks itself down (no new
+ * privileges, not dumpable, few descriptors, no forking) and never opens
+ * a user's file by path: a parser exploit gets a "nobody" that holds one
+ * document. Parent and worker talk over a SOCK_SEQPACKET pair, one
  * fixed-layout message per request and per result, every one
  * size-checked. docs/secrets-scan.md.
  */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
 #include <limits.h>
 #include <poll.h>
 #include <signal.h>
@@ -30,6 +36,7 @@
 
 #include <sodium.h>
 
+#include "lib/log.h"
 #include "lib/text.h"
 #include "secrets/scan.h"
 
@@ -44,18 +51,29 @@
 
 #define WORKER_MAGIC 0x43475357u	/* "CGSW" */
 #define WORKER_AS_LIMIT (1536ULL << 20)
+#define WORKER_NOFILE 64		/* descriptors a worker may hold */
+#define WORKER_READY_MS 5000		/* a new worker says it is ready */
 
 void (*scan_worker_hook)(const char *path);
+void (*scan_open_hook)(const char *path);
 
+/* A file to read: its descriptor travels with it (SCM_RIGHTS); the path
+ * is only a name (the format, the hooks), never opened. */
 struct worker_req {
 	uint32_t magic;
 	uint32_t ocr;
 	uint64_t seq;
-	uint64_t dev, ino;
-	int64_t size, mtime_sec, mtime_nsec;
 	int64_t max_file;
 	double seconds;
 	char path[PATH_MAX];
+};
+
+/* A new worker's first message: locked down (err 0), or the step that
+ * failed and its errno. */
+struct worker_ready {
+	uint32_t magic;
+	int32_t err;
+	char step[48];
 };
 
 struct worker_res {
@@ -68,6 +86,7 @@ struct worker {
 	pid_t pid;
 	int fd;
 	bool busy;
+	bool changed;		/* changed since the walk: not kept */
 	uint64_t seq;
 	double started;
 };
@@ -76,7 +95,14 @@ struct scan_pool {
 	struct scan_pool_conf c;
 	struct worker w[SCAN_MAX_JOBS];
 	unsigned n;
+	bool priv_failed;	/* a worker could not lock itself down */
+	char err[160];		/* why the last worker did not start */
+	unsigned dead_rounds;	/* waits in a row with no worker alive */
 };
+
+/* Waits in a row with every worker dead and none restarting before the
+ * scan gives up (instead of waiting for ever). */
+#define POOL_DEAD_MAX 3
 
 static double
 worker_now(void)
@@ -151,17 +177,60 @@ worker_errno(struct scan_outcome *o, const char *what, int e)
 	snprintf(o->detail, sizeof(o->detail), "%s: %s", what, strerror(e));
 }
 
+/* The parent's side: opens path as the walk saw it (want, may be NULL).
+ * Returns the descriptor, or -1 with the outcome in o: an error (the open
+ * refused: EACCES, ELOOP for a link planted in its place; a file replaced
+ * or over max_file), or an empty file with nothing to read. A file whose
+ * size or mtime moved is read but marked changed (not kept). */
 static int
-worker_open(const char *path)
+worker_open(const char *path, const struct stat *want, long long max_file,
+    struct scan_outcome *o)
 {
 	int flags = O_RDONLY | O_NOFOLLOW | O_NOCTTY | O_NONBLOCK | O_CLOEXEC;
+	struct stat st;
 	int fd;
 
+	if (scan_open_hook != NULL)
+		scan_open_hook(path);
 	/* reading must not change what staff see (atime) where allowed */
 	fd = open(path, flags | O_NOATIME);
 	if (fd == -1 && errno == EPERM)
 		fd = open(path, flags);
+	if (fd == -1) {
+		worker_errno(o, "open", errno);
+		return -1;
+	}
+	if (fstat(fd, &st) != 0) {
+		worker_errno(o, "fstat", errno);
+		goto fail;
+	}
+	if (!S_ISREG(st.st_mode) || (want != NULL &&
+	    (st.st_dev != want->st_dev || st.st_ino != want->st_ino))) {
+		/* replaced between the walk and now (a link planted?) */
+		o->err = DOC_ERR_IO;
+		o->changed = true;
+		snprintf(o->detail, sizeof(o->detail), "replaced while the "
+		    "scan ran");
+		goto fail;
+	}
+	if (want != NULL && (st.st_size != want->st_size ||
+	    st.st_mtim.tv_sec != want->st_mtim.tv_sec ||
+	    st.st_mtim.tv_nsec != want->st_mtim.tv_nsec))
+		o->changed = true;	/* being written: read, not kept */
+	if (max_file > 0 && st.st_size > max_file) {
+		o->err = DOC_ERR_TOO_LARGE;
+		snprintf(o->detail, sizeof(o->detail), "%lld bytes",
+		    (long long)st.st_size);
+		goto fail;
+	}
+	if (st.st_size == 0) {
+		snprintf(o->format, sizeof(o->format), "empty");
+		goto fail;
+	}
 	return fd;
+fail:
+	close(fd);
+	return -1;
 }
 
 static void
@@ -202,58 +271,43 @@ worker_extract(const unsigned char *map, size_t len, const char *name,
 	}
 }
 
-void
-scan_read_file(const char *path, const struct stat *want, bool ocr,
-    long long max_file, double seconds, struct scan_outcome *o)
+/* The worker's side: reads the file open as fd (the parent opened it and
+ * checked it), named path. The size is fstat's again: the file may have
+ * grown since, and only what is mapped is read. */
+static void
+worker_read(int fd, const char *path, bool ocr, long long max_file,
+    double seconds, struct scan_outcome *o)
 {
 	const char *name = strrchr(path, '/');
 	unsigned char h[crypto_hash_sha256_BYTES];
 	struct stat st;
-	void *map = NULL;
-	int fd;
+	void *map;
 
-	memset(o, 0, sizeof(*o));
-	o->ocr = ocr;
-	o->limit = seconds;
 	name = name != NULL ? name + 1 : path;
-	if (scan_worker_hook != NULL)
-		scan_worker_hook(path);
-	if ((fd = worker_open(path)) == -1) {
-		worker_errno(o, "open", errno);
-		return;
-	}
 	if (fstat(fd, &st) != 0) {
 		worker_errno(o, "fstat", errno);
-		goto out;
+		return;
 	}
-	if (!S_ISREG(st.st_mode) || (want != NULL &&
-	    (st.st_dev != want->st_dev || st.st_ino != want->st_ino))) {
-		/* replaced between the walk and now (a link planted?) */
+	if (!S_ISREG(st.st_mode)) {
+		/* cannot happen: the parent sends regular files only */
 		o->err = DOC_ERR_IO;
-		o->changed = true;
-		snprintf(o->detail, sizeof(o->detail), "replaced while the "
-		    "scan ran");
-		goto out;
+		snprintf(o->detail, sizeof(o->detail), "not a regular file");
+		return;
 	}
-	if (want != NULL && (st.st_size != want->st_size ||
-	    st.st_mtim.tv_sec != want->st_mtim.tv_sec ||
-	    st.st_mtim.tv_nsec != want->st_mtim.tv_nsec))
-		o->changed = true;	/* being written: read, not kept */
 	if (max_file > 0 && st.st_size > max_file) {
 		o->err = DOC_ERR_TOO_LARGE;
 		snprintf(o->detail, sizeof(o->detail), "%lld bytes",
 		    (long long)st.st_size);
-		goto out;
+		return;
 	}
 	if (st.st_size == 0) {
 		snprintf(o->format, sizeof(o->format), "empty");
-		goto out;
+		return;
 	}
 	map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
 	if (map == MAP_FAILED) {
-		map = NULL;
 		worker_errno(o, "mmap", errno);
-		goto out;
+		return;
 	}
 	worker_extract(map, (size_t)st.st_size, name, ocr, max_file, seconds,
 	    o);
@@ -261,35 +315,142 @@ scan_read_file(const char *path, const struct stat *want, bool ocr,
 		crypto_hash_sha256(h, map, (unsigned long long)st.st_size);
 		sodium_bin2hex(o->sha256, sizeof(o->sha256), h, sizeof(h));
 	}
-out:
-	if (map != NULL)
-		munmap(map, (size_t)st.st_size);
+	munmap(map, (size_t)st.st_size);
+}
+
+void
+scan_read_file(const char *path, const struct stat *want, bool ocr,
+    long long max_file, double seconds, struct scan_outcome *o)
+{
+	int fd;
+
+	memset(o, 0, sizeof(*o));
+	o->ocr = ocr;
+	o->limit = seconds;
+	if ((fd = worker_open(path, want, max_file, o)) == -1)
+		return;
+	if (scan_worker_hook != NULL)
+		scan_worker_hook(path);
+	worker_read(fd, path, ocr, max_file, seconds, o);
 	close(fd);
 }
 
 /* --- the worker process ------------------------------------------------- */
 
-static void
-worker_limits(void)
+/* Locks the new worker down, before it reads anything: the user of
+ * secrets-user when the parent is root (its groups dropped, the drop
+ * checked: setuid(0) must fail), no new privileges, not dumpable (other
+ * processes of that user cannot ptrace it), bounded memory and
+ * descriptors, no core dumps, no forking once dropped, "/" as its folder.
+ * 0, or the errno with the step that failed. */
+static int
+worker_confine(const struct scan_pool_conf *c, pid_t parent,
+    const char **step)
 {
 	struct rlimit rl = {0, 0};
+	uid_t ru, eu, su;
+	gid_t rg, eg, sg;
 
-	setrlimit(RLIMIT_CORE, &rl);
-	if (!WORKER_ASAN) {
-		rl.rlim_cur = rl.rlim_max = WORKER_AS_LIMIT;
-		setrlimit(RLIMIT_AS, &rl);
+	*step = "setgroups";
+	if (c->drop && setgroups(0, NULL) != 0)
+		return errno;
+	*step = "setresgid";
+	if (c->drop && setresgid(c->gid, c->gid, c->gid) != 0)
+		return errno;
+	*step = "setresuid";
+	if (c->drop && setresuid(c->uid, c->uid, c->uid) != 0)
+		return errno;
+	*step = "check the user";
+	if (c->drop && (getresuid(&ru, &eu, &su) != 0 ||
+	    getresgid(&rg, &eg, &sg) != 0 || ru != c->uid || eu != c->uid ||
+	    su != c->uid || rg != c->gid || eg != c->gid || sg != c->gid ||
+	    getgroups(0, NULL) != 0 || setuid(0) != -1 || setgid(0) != -1))
+		return EPERM;
+	*step = "PR_SET_NO_NEW_PRIVS";
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0)
+		return errno;
+	*step = "PR_SET_DUMPABLE";
+	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) != 0)
+		return errno;
+	/* after the drop: a change of user clears the death signal */
+	*step = "PR_SET_PDEATHSIG";
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) != 0)
+		return errno;
+	if (getppid() != parent)
+		_exit(0);	/* the parent is gone already */
+	*step = "RLIMIT_CORE";
+	if (setrlimit(RLIMIT_CORE, &rl) != 0)
+		return errno;
+	*step = "RLIMIT_AS";
+	rl.rlim_cur = rl.rlim_max = WORKER_AS_LIMIT;
+	if (!WORKER_ASAN && setrlimit(RLIMIT_AS, &rl) != 0)
+		return errno;
+	*step = "RLIMIT_NOFILE";
+	rl.rlim_cur = rl.rlim_max = WORKER_NOFILE;
+	if (setrlimit(RLIMIT_NOFILE, &rl) != 0)
+		return errno;
+	*step = "RLIMIT_NPROC";
+	rl.rlim_cur = rl.rlim_max = 0;
+	if (c->drop && setrlimit(RLIMIT_NPROC, &rl) != 0)
+		return errno;
+	*step = "chdir";
+	if (chdir("/") != 0)
+		return errno;
+	return 0;
+}
+
+/* The next request and its descriptor: 0; 1 when the parent closed the
+ * channel; -1 when it sent something malformed. */
+static int
+worker_recv(int fd, struct worker_req *q, int *file)
+{
+	union {
+		struct cmsghdr h;
+		char buf[CMSG_SPACE(sizeof(int))];
+	} u;
+	struct iovec iov = {q, sizeof(*q)};
+	struct msghdr m;
+	struct cmsghdr *c;
+	ssize_t n;
+
+	*file = -1;
+	for (;;) {
+		memset(&m, 0, sizeof(m));
+		m.msg_iov = &iov;
+		m.msg_iovlen = 1;
+		m.msg_control = u.buf;
+		m.msg_controllen = sizeof(u.buf);
+		if ((n = recvmsg(fd, &m, MSG_CMSG_CLOEXEC)) >= 0 ||
+		    errno != EINTR)
+			break;
 	}
+	if (n == 0)
+		return 1;
+	c = n > 0 ? CMSG_FIRSTHDR(&m) : NULL;
+	if (c != NULL && c->cmsg_level == SOL_SOCKET &&
+	    c->cmsg_type == SCM_RIGHTS &&
+	    c->cmsg_len == CMSG_LEN(sizeof(int)))
+		memcpy(file, CMSG_DATA(c), sizeof(int));
+	if (n < (ssize_t)offsetof(struct worker_req, path) + 2 ||
+	    q->magic != WORKER_MAGIC || *file == -1 ||
+	    (m.msg_flags & (MSG_TRUNC | MSG_CTRUNC)) != 0) {
+		if (*file != -1)
+			close(*file);
+		return -1;
+	}
+	((char *)q)[n - 1] = '\0';
+	return 0;
 }
 
 static void __attribute__((noreturn))
-worker_main(int fd)
+worker_main(const struct scan_pool_conf *c, int fd, pid_t parent)
 {
+	struct worker_ready ready;
 	struct worker_req q;
 	struct worker_res res;
-	struct stat st;
-	ssize_t n;
+	const char *step;
+	int file, null;
 
-	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	signal(SIGINT, SIG_IGN);	/* the parent ends the scan */
 	signal(SIGTERM, SIG_IGN);
 	signal(SIGPIPE, SIG_IGN);
@@ -298,89 +459,42 @@ worker_main(int fd)
 		_exit(1);
 	close_range(4, ~0U, 0);
 	fd = 3;
-	worker_limits();
+	/* stdin, stdout: not the command's (its JSON); stderr stays */
+	if ((null = open("/dev/null", O_RDWR)) != -1) {
+		dup2(null, 0);
+		dup2(null, 1);
+		if (null > 3)
+			close(null);
+	}
+	memset(&ready, 0, sizeof(ready));
+	ready.magic = WORKER_MAGIC;
+	ready.err = worker_confine(c, parent, &step);
+	snprintf(ready.step, sizeof(ready.step), "%s", step);
+	if (send(fd, &ready, sizeof(ready), 0) != (ssize_t)sizeof(ready) ||
+	    ready.err != 0)
+		_exit(1);
 	for (;;) {
-		n = recv(fd, &q, sizeof(q), 0);
-		if (n == 0)
-			_exit(0);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < (ssize_t)offsetof(struct worker_req, path) + 2 ||
-		    q.magic != WORKER_MAGIC)
-			_exit(1);
-		((char *)&q)[n - 1] = '\0';
-		memset(&st, 0, sizeof(st));
-		st.st_dev = (dev_t)q.dev;
-		st.st_ino = (ino_t)q.ino;
-		st.st_size = (off_t)q.size;
-		st.st_mtim.tv_sec = (time_t)q.mtime_sec;
-		st.st_mtim.tv_nsec = (long)q.mtime_nsec;
+		switch (worker_recv(fd, &q, &file)) {
+		case 0: break;
+		case 1: _exit(0);
+		default: _exit(1);
+		}
 		memset(&res, 0, sizeof(res));
 		res.magic = WORKER_MAGIC;
 		res.seq = q.seq;
-		scan_read_file(q.path, &st, q.ocr != 0, q.max_file, q.seconds,
+		res.o.ocr = q.ocr != 0;
+		res.o.limit = q.seconds;
+		if (scan_worker_hook != NULL)
+			scan_worker_hook(q.path);
+		worker_read(file, q.path, q.ocr != 0, q.max_file, q.seconds,
 		    &res.o);
+		close(file);
 		if (send(fd, &res, sizeof(res), 0) != (ssize_t)sizeof(res))
 			_exit(1);
 	}
 }
 
 /* --- the parent's side -------------------------------------------------- */
-
-static int
-pool_spawn(struct scan_pool *p, struct worker *w)
-{
-	int sv[2];
-	pid_t pid;
-
-	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) != 0)
-		return -1;
-	fflush(NULL);
-	if ((pid = fork()) == -1) {
-		close(sv[0]);
-		close(sv[1]);
-		return -1;
-	}
-	if (pid == 0) {
-		close(sv[0]);
-		worker_main(sv[1]);
-	}
-	close(sv[1]);
-	w->pid = pid;
-	w->fd = sv[0];
-	w->busy = false;
-	(void)p;
-	return 0;
-}
-
-int
-scan_pool_start(const struct scan_pool_conf *pc, struct scan_pool **pp,
-    char *err, size_t errlen)
-{
-	struct scan_pool *p;
-	unsigned i;
-
-	*pp = NULL;
-	if ((p = calloc(1, sizeof(*p))) == NULL) {
-		snprintf(err, errlen, "không đủ bộ nhớ — out of memory");
-		return -1;
-	}
-	p->c = *pc;
-	p->n = pc->jobs == 0 ? 1 : pc->jobs > SCAN_MAX_JOBS ? SCAN_MAX_JOBS :
-	    pc->jobs;
-	for (i = 0; i < p->n; i++)
-		p->w[i].fd = -1;
-	for (i = 0; i < p->n; i++)
-		if (pool_spawn(p, &p->w[i]) != 0) {
-			snprintf(err, errlen, "không tạo được tiến trình đọc "
-			    "tệp: %s — cannot start a worker process: %s",
-			    strerror(errno), strerror(errno));
-			scan_pool_stop(p);
-			return -1;
-		}
-	*pp = p;
-	return 0;
-}
 
 /* Reaps w after it died or was killed; the reason for its file. */
 static void
@@ -412,6 +526,115 @@ pool_reap(struct worker *w, bool killed, struct scan_outcome *o)
 		snprintf(o->detail, sizeof(o->detail), "worker ended (status "
 		    "%d)", WIFEXITED(status) ? WEXITSTATUS(status) : -1);
 	}
+}
+
+/* Waits for a new worker's word that it is locked down: 0, or -1 with
+ * p->err (and p->priv_failed when it could not lock itself down). */
+static int
+pool_ready(struct scan_pool *p, struct worker *w)
+{
+	struct worker_ready r;
+	struct pollfd pfd = {w->fd, POLLIN, 0};
+	double end = worker_now() + WORKER_READY_MS / 1000.0, left;
+	ssize_t n = -1;
+	int k;
+
+	for (;;) {
+		left = end - worker_now();
+		k = poll(&pfd, 1, left > 0 ? (int)(left * 1000) + 1 : 0);
+		if (k >= 0 || errno != EINTR)
+			break;
+	}
+	if (k > 0)
+		n = recv(w->fd, &r, sizeof(r), MSG_DONTWAIT);
+	if (n != (ssize_t)sizeof(r) || r.magic != WORKER_MAGIC) {
+		snprintf(p->err, sizeof(p->err), "no answer");
+		return -1;
+	}
+	if (r.err != 0) {
+		r.step[sizeof(r.step) - 1] = '\0';
+		p->priv_failed = true;
+		snprintf(p->err, sizeof(p->err), "%s: %s", r.step,
+		    strerror(r.err));
+		return -1;
+	}
+	return 0;
+}
+
+static int
+pool_spawn(struct scan_pool *p, struct worker *w)
+{
+	pid_t pid, parent = getpid();
+	int sv[2], e;
+
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) != 0) {
+		snprintf(p->err, sizeof(p->err), "socketpair: %s",
+		    strerror(errno));
+		return -1;
+	}
+	fflush(NULL);
+	if ((pid = fork()) == -1) {
+		e = errno;
+		close(sv[0]);
+		close(sv[1]);
+		snprintf(p->err, sizeof(p->err), "fork: %s", strerror(e));
+		errno = e;
+		return -1;
+	}
+	if (pid == 0) {
+		close(sv[0]);
+		worker_main(&p->c, sv[1], parent);
+	}
+	close(sv[1]);
+	w->pid = pid;
+	w->fd = sv[0];
+	w->busy = false;
+	if (pool_ready(p, w) != 0) {
+		kill(pid, SIGKILL);
+		pool_reap(w, false, NULL);
+		return -1;
+	}
+	return 0;
+}
+
+int
+scan_pool_start(const struct scan_pool_conf *pc, struct scan_pool **pp,
+    char *err, size_t errlen)
+{
+	struct scan_pool *p;
+	unsigned i;
+	int ret;
+
+	*pp = NULL;
+	if ((p = calloc(1, sizeof(*p))) == NULL) {
+		snprintf(err, errlen, "không đủ bộ nhớ — out of memory");
+		return -1;
+	}
+	p->c = *pc;
+	p->n = pc->jobs == 0 ? 1 : pc->jobs > SCAN_MAX_JOBS ? SCAN_MAX_JOBS :
+	    pc->jobs;
+	for (i = 0; i < p->n; i++)
+		p->w[i].fd = -1;
+	for (i = 0; i < p->n; i++)
+		p->w[i].pid = -1;
+	for (i = 0; i < p->n; i++)
+		if (pool_spawn(p, &p->w[i]) != 0) {
+			if (p->priv_failed)
+				snprintf(err, errlen, "tiến trình đọc tệp không "
+				    "tự hạ được quyền (%s): không đọc tài liệu "
+				    "— a worker process could not drop its "
+				    "privileges (%s): not reading documents",
+				    p->err, p->err);
+			else
+				snprintf(err, errlen, "không tạo được tiến "
+				    "trình đọc tệp: %s — cannot start a worker "
+				    "process: %s", p->err, p->err);
+			ret = p->priv_failed ? -2 : -1;
+			scan_pool_stop(p);
+			return ret;
+		}
+	*pp = p;
+	return 0;
 }
 
 /* A worker's message is checked like any input. */
@@ -487,6 +710,8 @@ pool_read(struct scan_pool *p, struct worker *w)
 		return;
 	}
 	pool_sane(&res.o);
+	if (w->changed)
+		res.o.changed = true;
 	pool_finish(p, w, &res.o);
 }
 
@@ -537,6 +762,18 @@ pool_wait(struct scan_pool *p, double max, volatile sig_atomic_t *stop)
 	return n;
 }
 
+/* Workers running now. */
+static unsigned
+pool_alive(const struct scan_pool *p)
+{
+	unsigned i, k = 0;
+
+	for (i = 0; i < p->n; i++)
+		if (p->w[i].pid != -1)
+			k++;
+	return k;
+}
+
 static struct worker *
 pool_idle(struct scan_pool *p)
 {
@@ -551,6 +788,35 @@ pool_idle(struct scan_pool *p)
 	return NULL;
 }
 
+/* Sends q (n bytes) with the descriptor file to w. */
+static int
+pool_send(struct worker *w, const struct worker_req *q, size_t n, int file)
+{
+	union {
+		struct cmsghdr h;
+		char buf[CMSG_SPACE(sizeof(int))];
+	} u;
+	struct iovec iov = {(void *)q, n};
+	struct msghdr m;
+	struct cmsghdr *c;
+	ssize_t k;
+
+	memset(&u, 0, sizeof(u));
+	memset(&m, 0, sizeof(m));
+	m.msg_iov = &iov;
+	m.msg_iovlen = 1;
+	m.msg_control = u.buf;
+	m.msg_controllen = sizeof(u.buf);
+	c = CMSG_FIRSTHDR(&m);
+	c->cmsg_level = SOL_SOCKET;
+	c->cmsg_type = SCM_RIGHTS;
+	c->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(c), &file, sizeof(int));
+	while ((k = sendmsg(w->fd, &m, MSG_NOSIGNAL)) == -1 && errno == EINTR)
+		;
+	return k == (ssize_t)n ? 0 : -1;
+}
+
 int
 scan_pool_submit(struct scan_pool *p, const struct scan_job *j,
     volatile sig_atomic_t *stop)
@@ -559,39 +825,57 @@ scan_pool_submit(struct scan_pool *p, const struct scan_job *j,
 	struct worker *w;
 	size_t len = strlen(j->path), n;
 	struct scan_outcome o;
+	int file, rc;
 
 	while ((w = pool_idle(p)) == NULL) {
 		if (stop != NULL && *stop)
 			return -1;
+		if (pool_alive(p) == 0) {
+			/* no worker could be started again: say why and
+			 * end the scan as interrupted */
+			if (++p->dead_rounds >= POOL_DEAD_MAX) {
+				log_warnx("event=secrets.workers.failed msg=%s",
+				    p->err[0] != '\0' ? p->err : "-");
+				if (stop != NULL)
+					*stop = 1;
+				return -1;
+			}
+			sleep(1);
+			continue;
+		}
 		if (pool_wait(p, 1.0, stop) == p->n)
 			continue;
 	}
+	p->dead_rounds = 0;
 	if (stop != NULL && *stop)
 		return -1;
 	w->seq = j->seq;
 	w->busy = true;
-	w->started = worker_now();
+	memset(&o, 0, sizeof(o));
 	if (len >= sizeof(q.path)) {
-		memset(&o, 0, sizeof(o));
 		o.err = DOC_ERR_IO;
 		snprintf(o.detail, sizeof(o.detail), "path too long");
 		pool_finish(p, w, &o);
 		return 0;
 	}
+	/* the parent opens (it may be root), the worker only reads */
+	if ((file = worker_open(j->path, &j->st, p->c.max_file, &o)) == -1) {
+		pool_finish(p, w, &o);
+		return 0;
+	}
+	w->changed = o.changed;
+	w->started = worker_now();
 	memset(&q, 0, offsetof(struct worker_req, path));
 	q.magic = WORKER_MAGIC;
 	q.ocr = p->c.ocr;
 	q.seq = j->seq;
-	q.dev = (uint64_t)j->st.st_dev;
-	q.ino = (uint64_t)j->st.st_ino;
-	q.size = (int64_t)j->st.st_size;
-	q.mtime_sec = (int64_t)j->st.st_mtim.tv_sec;
-	q.mtime_nsec = (int64_t)j->st.st_mtim.tv_nsec;
 	q.max_file = p->c.max_file;
 	q.seconds = p->c.seconds;
 	memcpy(q.path, j->path, len + 1);
 	n = offsetof(struct worker_req, path) + len + 1;
-	if (send(w->fd, &q, n, MSG_NOSIGNAL) != (ssize_t)n)
+	rc = pool_send(w, &q, n, file);
+	close(file);
+	if (rc != 0)
 		pool_lost(p, w, false);
 	return 0;
 }

@@ -4,13 +4,18 @@
  * cache (a warm re-scan opens no file; a changed mtime, a new finder
  * version re-read; a deleted file's row goes), the workers (a file over
  * the time limit and a crashing worker are reported and the scan goes
- * on; an interrupt leaves the cache usable), the JSON of the command and
- * the secrets-* keys of agent.conf. The documents are plain-text letters
- * written here at run time.
+ * on; an interrupt leaves the cache usable), their privilege separation
+ * (run as root, a worker is not root, cannot open a file by path nor
+ * fork, yet reads the root-only file the parent opened for it; a file
+ * swapped for a link after the walk is refused; a missing secrets-user
+ * refuses the scan), the JSON of the command and the secrets-* keys of
+ * agent.conf. The documents are plain-text letters written here at run
+ * time.
  */
 #define _GNU_SOURCE
 #include <stdarg.h>
 #include <stddef.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <setjmp.h>
 #include <signal.h>
@@ -18,8 +23,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/time.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 #include <cmocka.h>
@@ -474,6 +482,148 @@ test_workers(void **state)
 	scan_result_free(&r);
 }
 
+/* Whether the test runs as root (then the workers must not). */
+static bool as_root;
+
+/* In the worker: abort (the file is then "corrupt") when it is not
+ * locked down. "euid": not root, no new privileges, not dumpable, few
+ * descriptors. "byname": opening the file by its path is refused (root:
+ * the file is root's only). "fork": forking is refused (root). */
+static void
+hook_priv(const char *path)
+{
+	struct rlimit rl;
+	pid_t pid;
+	int fd;
+
+	if (strstr(path, "euid") != NULL && ((as_root && (geteuid() == 0 ||
+	    getuid() == 0 || getegid() == 0 || setuid(0) == 0)) ||
+	    prctl(PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0) != 1 ||
+	    prctl(PR_GET_DUMPABLE, 0, 0, 0, 0) != 0 ||
+	    getrlimit(RLIMIT_NOFILE, &rl) != 0 || rl.rlim_max > 64))
+		abort();
+	if (strstr(path, "byname") != NULL) {
+		fd = open(path, O_RDONLY);
+		if (as_root && (fd != -1 || errno != EACCES))
+			abort();
+		if (fd != -1)
+			close(fd);
+	}
+	if (strstr(path, "fork") != NULL) {
+		if ((pid = fork()) == 0)
+			_exit(0);
+		if (pid > 0)
+			waitpid(pid, NULL, 0);
+		if (as_root && pid != -1)
+			abort();
+	}
+}
+
+static void
+test_privsep(void **state)
+{
+	struct scan_opts o;
+	struct scan_result r;
+	const struct scan_item *it;
+	const char *roots[1];
+	char err[1024];
+	const char *names[] = {"p/euid.txt", "p/byname.txt", "p/fork.txt"};
+	size_t i;
+
+	(void)state;
+	as_root = geteuid() == 0;
+	for (i = 0; i < 3; i++) {
+		put_letter(names[i], "TỐI MẬT");
+		assert_int_equal(chmod(at(names[i]), 0600), 0);
+	}
+	scan_worker_hook = hook_priv;
+	memset(&o, 0, sizeof(o));
+	o.jobs = 2;
+	scan(&o, "p", &r);
+	scan_worker_hook = NULL;
+	assert_true(r.complete);
+	for (i = 0; i < 3; i++) {
+		it = item(&r, names[i]);
+		assert_non_null(it);
+		if (it->kind != SCAN_FOUND)
+			fail_msg("%s: %s (%s)", names[i],
+			    doc_err_code(it->o.err), it->o.detail);
+		assert_int_equal(it->o.v.degree, DOC_DEGREE_TOI_MAT);
+		assert_int_equal(strlen(it->o.sha256), 64);
+	}
+	scan_result_free(&r);
+
+	/* run as root, a user that does not exist (or root) refuses the
+	 * scan; others keep their own user and scan */
+	roots[0] = at("p");
+	memset(&o, 0, sizeof(o));
+	o.roots = roots;
+	o.nroots = 1;
+	o.no_nice = true;
+	o.user = "cg-no-such-user";
+	if (as_root) {
+		assert_int_equal(scan_run(&o, &r, err, sizeof(err)), -1);
+		assert_non_null(strstr(err, "“cg-no-such-user”: no such user"));
+		assert_non_null(strstr(err, "không có người dùng"));
+		scan_result_free(&r);
+		o.user = "root";
+		assert_int_equal(scan_run(&o, &r, err, sizeof(err)), -1);
+		assert_non_null(strstr(err, "is root"));
+	} else {
+		assert_int_equal(scan_run(&o, &r, err, sizeof(err)), 0);
+		assert_int_equal(scan_count(&r, SCAN_FOUND), 3);
+	}
+	scan_result_free(&r);
+}
+
+/* In the parent, between the walk and the open: "swap-link" becomes a
+ * link to a classified letter, "swap-file" another file. */
+static void
+hook_swap(const char *path)
+{
+	if (strstr(path, "swap-link") != NULL) {
+		assert_int_equal(unlink(path), 0);
+		assert_int_equal(symlink(at("s-far/far.txt"), path), 0);
+	} else if (strstr(path, "swap-file") != NULL) {
+		assert_int_equal(rename(at("s-far/other.txt"), path), 0);
+	}
+}
+
+static void
+test_swap(void **state)
+{
+	struct scan_opts o;
+	struct scan_result r;
+	const struct scan_item *it;
+	char want[256];
+
+	(void)state;
+	put_letter("s-far/far.txt", "TUYỆT MẬT");
+	put_letter("s-far/other.txt", "TUYỆT MẬT");
+	put("s/swap-link.txt", decoy);
+	put("s/swap-file.txt", decoy);
+	put_letter("s/plain.txt", "MẬT");
+	scan_open_hook = hook_swap;
+	memset(&o, 0, sizeof(o));
+	scan(&o, "s", &r);
+	scan_open_hook = NULL;
+	assert_int_equal(scan_count(&r, SCAN_FOUND), 1);
+	assert_int_equal(item(&r, "s/plain.txt")->o.v.degree, DOC_DEGREE_MAT);
+	it = item(&r, "s/swap-link.txt");
+	assert_non_null(it);
+	assert_int_equal(it->kind, SCAN_UNREADABLE);
+	assert_int_equal(it->o.err, DOC_ERR_IO);
+	snprintf(want, sizeof(want), "open: %s", strerror(ELOOP));
+	assert_string_equal(it->o.detail, want);
+	it = item(&r, "s/swap-file.txt");
+	assert_non_null(it);
+	assert_int_equal(it->kind, SCAN_UNREADABLE);
+	assert_int_equal(it->o.err, DOC_ERR_IO);
+	assert_string_equal(it->o.detail, "replaced while the scan ran");
+	assert_true(it->o.changed);
+	scan_result_free(&r);
+}
+
 static volatile sig_atomic_t stop_flag;
 
 static void
@@ -621,7 +771,8 @@ test_conf(void **state)
 	    "secrets-interval 12h\n"
 	    "secrets-ocr yes\n"
 	    "secrets-max-rate 5\n"
-	    "secrets-exclude \"*.tmp\" \"/home/*/VirtualBox VMs\"\n";
+	    "secrets-exclude \"*.tmp\" \"/home/*/VirtualBox VMs\"\n"
+	    "secrets-user canhgac-scan\n";
 	struct secrets_conf sc;
 	struct conf *c;
 	char err[1024];
@@ -633,6 +784,7 @@ test_conf(void **state)
 	assert_true(sc.max_rate > 19e6 && sc.max_rate < 21e6);
 	assert_string_equal(sc.paths[0], "/home");
 	assert_int_equal(sc.nexcludes, 0);
+	assert_null(sc.user);
 	secrets_conf_free(&sc);
 	c = conf_parse(good, strlen(good), "agent.conf", err, sizeof(err));
 	assert_non_null(c);
@@ -644,6 +796,7 @@ test_conf(void **state)
 	assert_true(sc.max_rate > 4.9e6 && sc.max_rate < 5.1e6);
 	assert_int_equal(sc.nexcludes, 2);
 	assert_string_equal(sc.excludes[1], "/home/*/VirtualBox VMs");
+	assert_string_equal(sc.user, "canhgac-scan");
 	secrets_conf_free(&sc);
 	conf_free(c);
 	c = conf_parse("secrets-interval 1m\n", 20, "agent.conf", err,
@@ -657,6 +810,14 @@ test_conf(void **state)
 	assert_non_null(c);
 	assert_int_equal(secrets_conf_parse(c, &sc, err, sizeof(err)), -1);
 	conf_free(c);
+	/* the workers' user: a name, never root */
+	c = conf_parse("secrets-user root\n", 18, "agent.conf", err,
+	    sizeof(err));
+	assert_non_null(c);
+	assert_int_equal(secrets_conf_parse(c, &sc, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "agent.conf:1:"));
+	assert_non_null(strstr(err, "unprivileged user"));
+	conf_free(c);
 }
 
 int
@@ -668,6 +829,8 @@ main(void)
 		cmocka_unit_test(test_cache),
 		cmocka_unit_test(test_cache_rules),
 		cmocka_unit_test(test_workers),
+		cmocka_unit_test(test_privsep),
+		cmocka_unit_test(test_swap),
 		cmocka_unit_test(test_interrupt),
 		cmocka_unit_test(test_json),
 		cmocka_unit_test(test_conf),
