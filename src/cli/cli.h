@@ -109,6 +109,8 @@ int cmd_hosts(struct cli *c, int argc, char **argv);
 int cmd_findings(struct cli *c, int argc, char **argv);
 int cmd_user(struct cli *c, int argc, char **argv);
 int cmd_auditlog(struct cli *c, int argc, char **argv);
+/* cmd_site.c: site baseline|check (the portal monitor run alone) */
+int cmd_site(struct cli *c, int argc, char **argv);
 
 /*
  * out.c — text for people and JSON for programs.

@@ -52,6 +52,12 @@ cli_usage(FILE *out)
 "  canhgac audit-log verify [--json]\n"
 "  canhgac audit-log list [--since 7d|NĂM-THÁNG-NGÀY] [--actor AI]\n"
 "                         [--action HÀNH_ĐỘNG] [--limit N] [--json]\n"
+"  canhgac site baseline --state THƯ_MỤC [--fetches N] [--cafile TỆP]\n"
+"                        [--resolve MÁY:CỔNG:ĐỊA_CHỈ]... [--dns-server ĐỊA_CHỈ:CỔNG]\n"
+"                        [--concurrency N] [--json] URL...\n"
+"  canhgac site check --state THƯ_MỤC [--cafile TỆP] [--resolve MÁY:CỔNG:ĐỊA_CHỈ]...\n"
+"                     [--dns-server ĐỊA_CHỈ:CỔNG] [--concurrency N] [--sitemap]\n"
+"                     [--max-pages N] [--vocab TỆP] [--rounds N] [--json] URL...\n"
 "  canhgac --version | --help\n"
 "\n"
 "init      tạo thư mục dữ liệu, CA riêng, chứng thư TLS, cấu hình và tài khoản\n"
@@ -66,6 +72,12 @@ cli_usage(FILE *out)
 "          passwords, TOTP, lockout\n"
 "audit-log kiểm tra chuỗi băm hoặc liệt kê nhật ký kiểm toán / verify the hash\n"
 "          chain of, or list, the audit log\n"
+"site      giám sát cổng thông tin: học mốc, kiểm tra thay đổi giao diện, chèn\n"
+"          cờ bạc, mã lạ, che giấu, chuyển hướng, TLS, DNS (chạy độc lập; add,\n"
+"          list, remove cần kho của máy chủ, chưa có) / portal monitor: learn\n"
+"          baselines, check for defacement, gambling spam, foreign scripts,\n"
+"          cloaking, redirects, TLS, DNS (standalone; add, list, remove need\n"
+"          the server store, not yet)\n"
 "\n"
 "--data    thư mục dữ liệu (mặc định $CANHGAC_DATA hoặc /var/lib/canhgac) /\n"
 "          data directory (default $CANHGAC_DATA or /var/lib/canhgac)\n"
@@ -349,6 +361,7 @@ main(int argc, char **argv)
 		{"findings", cmd_findings},
 		{"user", cmd_user},
 		{"audit-log", cmd_auditlog},
+		{"site", cmd_site},
 	};
 	struct cli c;
 	const char *env;

@@ -93,7 +93,8 @@ struct site_fetch {
 struct site_fetch_opts {
 	const struct site_limits *lim;
 	const char *cafile;	/* CA bundle (tests), NULL: the system's */
-	const char *resolve;	/* curl "host:port:addr" (tests), or NULL */
+	const char *resolve;	/* curl "host:port:addr" entries separated
+				   by ';' (tests), or NULL */
 	bool insecure_ok;	/* still fetch when the certificate fails
 				   (the failure is recorded and alerted) */
 };
@@ -214,7 +215,9 @@ struct site_dns {
 	json_t *ns;
 	char error[200];	/* "" when the lookups answered */
 };
-/* nameserver: "127.0.0.1:5353" for tests, NULL for the system's. */
+/* nameserver: "127.0.0.1:5353" for tests, NULL for the system's.
+ * Returns 0 when the name answered (even with no records), -1 for
+ * NXDOMAIN and failures (error set); the arrays are always present. */
 int site_dns_lookup(const char *host, const char *nameserver,
     struct site_dns *out);
 void site_dns_free(struct site_dns *d);
