@@ -172,9 +172,10 @@ void site_page_free(struct site_page *p);
 
 /* Host of an absolute http(s) URL, lower case, malloc'd; NULL otherwise. */
 char *site_url_host(const char *url);
-/* The registrable-ish domain of a host ("www.thaihoa.hue.gov.vn" ->
- * "thaihoa.hue.gov.vn" when under gov.vn; "cdn.example.com" ->
- * "example.com"): what "the same site" means for links and scripts. */
+/* The registrable domain of a host, gov.vn and the other .vn second
+ * levels being public suffixes ("www.thaihoa.hue.gov.vn" -> "hue.gov.vn";
+ * "cdn.example.com" -> "example.com"): what "the same site" means for
+ * links and scripts (html.c lists the suffixes). */
 char *site_domain(const char *host);
 
 /* --- the vocabulary (vocab.c) ------------------------------------------- */
