@@ -6,7 +6,9 @@
 # batch committed but never acknowledged, so its agent sends it again and
 # must be answered "duplicate"). Then the agents drain, stop, and each runs
 # once more with --once; the store must hold exactly what they queued.
-# CG_AGENTS changes the number of agents (default 50).
+# CG_AGENTS changes the number of agents (default 50). Fifty ASan agents
+# each running --once at the end take minutes on a busy 2-core machine:
+# timeout: 600
 # Messages quote with “ ”; helpers take optional arguments.
 # shellcheck disable=SC1111,SC2119
 set -eu

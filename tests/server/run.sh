@@ -41,8 +41,11 @@ for t in tests/server/[0-9]*.sh; do
 	mkdir -p "$dir"
 	start=$(date +%s)
 	# The bound keeps a hung program from hanging make check; the test's
-	# trap kills what it started when timeout sends SIGTERM.
-	CG_TEST_DIR=$dir timeout -k 10 300 sh "$t" >"$out/$name.log" 2>&1
+	# trap kills what it started when timeout sends SIGTERM. A test that
+	# needs longer says so on a line "# timeout: SECONDS".
+	limit=$(sed -n 's/^# timeout: *\([0-9][0-9]*\).*/\1/p' "$t" | head -n 1)
+	CG_TEST_DIR=$dir timeout -k 10 "${limit:-300}" sh "$t" \
+	    >"$out/$name.log" 2>&1
 	rc=$?
 	mv "$out/$name.log" "$dir/test.log"
 	secs=$(($(date +%s) - start))
