@@ -10,9 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "secrets/doc.h"
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+#include "fuzz_doc.h"
 
 static enum doc_next
 fuzz_line(struct doc_sink *self, const struct doc_line *l)
@@ -34,15 +32,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct doc_ctx ctx;
 	enum doc_err e;
 
-	memset(&ctx, 0, sizeof(ctx));
 	doc_limits_default(&lim, true);
 	lim.seconds = 5;
 	lim.max_expanded = 256u << 10;	/* 256 KiB: OCR only small images */
-	ctx.lim = &lim;
-	ctx.sink = &sink;
+	fuzz_doc_ctx(&ctx, &lim, &sink);
 	ctx.ocr = true;
-	ctx.prefix = "";
-	ctx.deadline = doc_now() + lim.seconds;
 	e = doc_extract_image(&ctx, data, size, "fuzz.png");
 	if (e != DOC_OK && (ctx.err == DOC_OK || ctx.detail[0] == '\0'))
 		abort();

@@ -14,7 +14,8 @@
 
 #include "secrets/ole2.h"
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+#include "fuzz_doc.h"
+
 const char *__lsan_default_suppressions(void);
 
 /* libgsf's compound-file reader loses a few directory entries of some
@@ -52,11 +53,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	doc_limits_default(&lim, false);
 	lim.max_expanded = 64u << 20;
 	lim.seconds = 5;
-	memset(&ctx, 0, sizeof(ctx));
-	ctx.lim = &lim;
-	ctx.sink = &sink;
-	ctx.prefix = "";
-	ctx.deadline = doc_now() + lim.seconds;
+	fuzz_doc_ctx(&ctx, &lim, &sink);
 	if (size > 0 && data[0] >= 1 && data[0] <= 3) {
 		struct ole2_stream a = { data + 1, size - 1 }, b = { NULL, 0 };
 

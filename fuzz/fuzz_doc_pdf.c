@@ -9,9 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "secrets/doc.h"
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+#include "fuzz_doc.h"
 
 static enum doc_next
 fuzz_line(struct doc_sink *self, const struct doc_line *l)
@@ -36,13 +34,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct doc_ctx ctx;
 	enum doc_err e;
 
-	memset(&ctx, 0, sizeof(ctx));
 	doc_limits_default(&lim, false);
 	lim.seconds = 5;
-	ctx.lim = &lim;
-	ctx.sink = &sink;
-	ctx.prefix = "";
-	ctx.deadline = doc_now() + lim.seconds;
+	fuzz_doc_ctx(&ctx, &lim, &sink);
 	e = doc_extract_pdf(&ctx, data, size, "fuzz.pdf");
 	if (e != DOC_OK && (ctx.err == DOC_OK || ctx.detail[0] == '\0'))
 		abort();

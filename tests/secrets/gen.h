@@ -154,6 +154,37 @@ GEN_FORMAT(xls);	/* gen_ole2.c: Excel 97-2003 (BIFF8) */
 GEN_FORMAT(ppt);	/* gen_ole2.c: PowerPoint 97-2003 */
 #undef GEN_FORMAT
 
+/* A growing text buffer, kept NUL-terminated (gen_text.c); abort()s when
+ * memory runs out. The writers build their files in it; free(b.p). */
+struct gen_buf {
+	char *p;
+	size_t len, cap;
+};
+
+void gen_buf_add(struct gen_buf *b, const void *s, size_t n);
+void gen_buf_str(struct gen_buf *b, const char *s);
+void gen_buf_printf(struct gen_buf *b, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+/* Text escaped for XML; control characters XML 1.0 refuses are left out. */
+void gen_buf_xml(struct gen_buf *b, const char *s);
+
+/* The text of paragraph p as an XML-based format stores it in the
+ * document's encoding (legacy bytes as their code points, NFD as UTF-8
+ * NFD), malloc'd, and the font that shows it (*font NULL: the document's
+ * Unicode font) (gen_text.c). */
+char *gen_para_text(const struct gen_doc *d, const struct gen_para *p,
+    const char **font);
+
+/* Where the letterhead ends and which paragraphs go left (agency, number,
+ * stamps) and right (national motto, place and date). */
+struct gen_letterhead {
+	size_t end;		/* paragraphs [0, end) are the letterhead */
+	size_t left[24], nleft, right[4], nright;
+};
+
+/* false when the document has no letterhead of the usual shape. */
+bool gen_letterhead(const struct gen_doc *d, struct gen_letterhead *lay);
+
 /* Writes a file whole; 0 or -1 with err (gen_text.c). */
 int gen_write_file(const char *path, const void *buf, size_t len, char *err,
     size_t errlen);

@@ -15,34 +15,6 @@
 
 #include "gen.h"
 
-struct mbuf {
-	char *p;
-	size_t len, cap;
-};
-
-static void
-mb_add(struct mbuf *b, const void *s, size_t n)
-{
-	if (b->len + n + 1 > b->cap) {
-		size_t cap = b->cap ? b->cap : 8192;
-
-		while (cap < b->len + n + 1)
-			cap *= 2;
-		if ((b->p = realloc(b->p, cap)) == NULL)
-			abort();
-		b->cap = cap;
-	}
-	memcpy(b->p + b->len, s, n);
-	b->len += n;
-	b->p[b->len] = '\0';
-}
-
-static void
-mb_str(struct mbuf *b, const char *s)
-{
-	mb_add(b, s, strlen(s));
-}
-
 /* The body can carry only body-like paragraphs in text encodings mail
  * declares; the rest goes into an attached .docx. */
 static bool
@@ -87,7 +59,7 @@ gen_mbox_supports(enum gen_kind kind, enum gen_enc enc)
 
 /* Quoted-printable (RFC 2045), lines under 76 characters. */
 static void
-mb_qp(struct mbuf *b, const unsigned char *s, size_t n)
+mb_qp(struct gen_buf *b, const unsigned char *s, size_t n)
 {
 	size_t i, col = 0;
 	char t[4];
@@ -96,36 +68,36 @@ mb_qp(struct mbuf *b, const unsigned char *s, size_t n)
 		unsigned c = s[i];
 
 		if (c == '\n') {
-			mb_str(b, "\r\n");
+			gen_buf_str(b, "\r\n");
 			col = 0;
 			continue;
 		}
 		if (col >= 72) {
-			mb_str(b, "=\r\n");
+			gen_buf_str(b, "=\r\n");
 			col = 0;
 		}
 		if ((c >= 33 && c <= 126 && c != '=') || (c == ' ' &&
 		    i + 1 < n && s[i + 1] != '\n')) {
-			mb_add(b, &s[i], 1);
+			gen_buf_add(b, &s[i], 1);
 			col++;
 		} else {
 			snprintf(t, sizeof(t), "=%02X", c);
-			mb_str(b, t);
+			gen_buf_str(b, t);
 			col += 3;
 		}
 	}
-	mb_str(b, "\r\n");
+	gen_buf_str(b, "\r\n");
 }
 
 static void
-mb_base64(struct mbuf *b, const unsigned char *s, size_t n)
+mb_base64(struct gen_buf *b, const unsigned char *s, size_t n)
 {
 	gchar *e = g_base64_encode(s, n);
 	size_t i, len = strlen(e);
 
 	for (i = 0; i < len; i += 76) {
-		mb_add(b, e + i, len - i < 76 ? len - i : 76);
-		mb_str(b, "\r\n");
+		gen_buf_add(b, e + i, len - i < 76 ? len - i : 76);
+		gen_buf_str(b, "\r\n");
 	}
 	g_free(e);
 }
@@ -134,14 +106,14 @@ mb_base64(struct mbuf *b, const unsigned char *s, size_t n)
 static unsigned char *
 doc_text(const struct gen_doc *d, size_t *outlen)
 {
-	struct mbuf t = {0};
+	struct gen_buf t = {0};
 	unsigned char *raw;
 	size_t i, n;
 
 	for (i = 0; i < d->npara; i++) {
 		raw = gen_encode(d->paras[i].text, d->enc, false, &n);
-		mb_add(&t, raw, n);
-		mb_str(&t, "\n");
+		gen_buf_add(&t, raw, n);
+		gen_buf_str(&t, "\n");
 		free(raw);
 	}
 	*outlen = t.len;
@@ -149,7 +121,7 @@ doc_text(const struct gen_doc *d, size_t *outlen)
 }
 
 static void
-headers(struct mbuf *b, const char *subject_b64, unsigned n)
+headers(struct gen_buf *b, const char *subject_b64, unsigned n)
 {
 	char t[256];
 
@@ -157,15 +129,15 @@ headers(struct mbuf *b, const char *subject_b64, unsigned n)
 	    "<vanthu@ubnd-phuong.gov.vn>\r\nTo: <canbo%u@ubnd-phuong.gov.vn>"
 	    "\r\nDate: Mon, 4 Mar 2024 08:%02u:00 +0700\r\n"
 	    "Message-ID: <%u.corpus@ubnd-phuong.gov.vn>\r\n", n, n % 60, n);
-	mb_str(b, t);
-	mb_str(b, "Subject: =?utf-8?B?");
-	mb_str(b, subject_b64);
-	mb_str(b, "?=\r\nMIME-Version: 1.0\r\n");
+	gen_buf_str(b, t);
+	gen_buf_str(b, "Subject: =?utf-8?B?");
+	gen_buf_str(b, subject_b64);
+	gen_buf_str(b, "?=\r\nMIME-Version: 1.0\r\n");
 }
 
 /* An ordinary message: no document in it. */
 static void
-plain_message(struct mbuf *b, unsigned n)
+plain_message(struct gen_buf *b, unsigned n)
 {
 	static const char body[] = "Kính gửi anh chị,\nĐề nghị các bộ phận "
 	    "cập nhật mật khẩu hộp thư trước thứ Sáu.\nTrân trọng.\n";
@@ -174,14 +146,14 @@ plain_message(struct mbuf *b, unsigned n)
 
 	headers(b, subj, n);
 	g_free(subj);
-	mb_str(b, "Content-Type: text/plain; charset=utf-8\r\n"
+	gen_buf_str(b, "Content-Type: text/plain; charset=utf-8\r\n"
 	    "Content-Transfer-Encoding: quoted-printable\r\n\r\n");
 	mb_qp(b, (const unsigned char *)body, strlen(body));
 }
 
 /* The message that carries d; -1 when the attachment cannot be made. */
 static int
-doc_message(struct mbuf *b, const struct gen_doc *d, const char *path,
+doc_message(struct gen_buf *b, const struct gen_doc *d, const char *path,
     char *err, size_t errlen)
 {
 	static const char note[] = "Gửi anh tài liệu theo yêu cầu.\n"
@@ -205,16 +177,16 @@ doc_message(struct mbuf *b, const struct gen_doc *d, const char *path,
 		snprintf(ct, sizeof(ct), "Content-Type: text/plain; "
 		    "charset=%s\r\n", d->enc == GEN_ENC_CP1258 ?
 		    "windows-1258" : "utf-8");
-		mb_str(b, ct);
+		gen_buf_str(b, ct);
 		if (d->enc == GEN_ENC_CP1258) {
-			mb_str(b, "Content-Transfer-Encoding: 8bit\r\n\r\n");
-			mb_add(b, text, n);
+			gen_buf_str(b, "Content-Transfer-Encoding: 8bit\r\n\r\n");
+			gen_buf_add(b, text, n);
 		} else if (d->seed % 2 == 0) {
-			mb_str(b, "Content-Transfer-Encoding: "
+			gen_buf_str(b, "Content-Transfer-Encoding: "
 			    "quoted-printable\r\n\r\n");
 			mb_qp(b, text, n);
 		} else {
-			mb_str(b, "Content-Transfer-Encoding: base64\r\n\r\n");
+			gen_buf_str(b, "Content-Transfer-Encoding: base64\r\n\r\n");
 			mb_base64(b, text, n);
 		}
 		free(text);
@@ -234,7 +206,7 @@ doc_message(struct mbuf *b, const struct gen_doc *d, const char *path,
 		return -1;
 	}
 	unlink(tmp);
-	mb_str(b, "Content-Type: multipart/mixed; boundary=\"=_ranh_gioi\"\r\n"
+	gen_buf_str(b, "Content-Type: multipart/mixed; boundary=\"=_ranh_gioi\"\r\n"
 	    "\r\nThis is a multi-part message in MIME format.\r\n"
 	    "--=_ranh_gioi\r\nContent-Type: text/plain; charset=utf-8\r\n"
 	    "Content-Transfer-Encoding: quoted-printable\r\n\r\n");
@@ -243,9 +215,9 @@ doc_message(struct mbuf *b, const struct gen_doc *d, const char *path,
 	    "application/octet-stream\r\nContent-Disposition: attachment; "
 	    "filename*=utf-8''t%%C3%%A0i%%20li%%E1%%BB%%87u.%s\r\n"
 	    "Content-Transfer-Encoding: base64\r\n\r\n", f->ext);
-	mb_str(b, ct);
+	gen_buf_str(b, ct);
 	mb_base64(b, (const unsigned char *)data, dlen);
-	mb_str(b, "--=_ranh_gioi--\r\n");
+	gen_buf_str(b, "--=_ranh_gioi--\r\n");
 	g_free(data);
 	return 0;
 }
@@ -254,7 +226,7 @@ int
 gen_eml_write(const char *path, const struct gen_doc *d, char *err,
     size_t errlen)
 {
-	struct mbuf b = {0};
+	struct gen_buf b = {0};
 	int rc;
 
 	rc = doc_message(&b, d, path, err, errlen);
@@ -267,32 +239,32 @@ gen_eml_write(const char *path, const struct gen_doc *d, char *err,
 /* Appends message m to an mbox: a "From " line, lines starting with
  * "From " quoted (mboxrd), a blank line after. */
 static void
-mbox_add(struct mbuf *box, const struct mbuf *m, unsigned n)
+mbox_add(struct gen_buf *box, const struct gen_buf *m, unsigned n)
 {
 	char t[96];
 	const char *s = m->p, *end = m->p + m->len, *nl;
 
 	snprintf(t, sizeof(t), "From vanthu@ubnd-phuong.gov.vn Mon Mar  4 "
 	    "08:%02u:00 2024\n", n % 60);
-	mb_str(box, t);
+	gen_buf_str(box, t);
 	while (s < end) {
 		nl = memchr(s, '\n', (size_t)(end - s));
 		if (nl == NULL)
 			nl = end;
 		if ((size_t)(end - s) >= 5 && strncmp(s, "From ", 5) == 0)
-			mb_str(box, ">");
-		mb_add(box, s, (size_t)(nl - s));
-		mb_str(box, "\n");
+			gen_buf_str(box, ">");
+		gen_buf_add(box, s, (size_t)(nl - s));
+		gen_buf_str(box, "\n");
 		s = nl + 1;
 	}
-	mb_str(box, "\n");
+	gen_buf_str(box, "\n");
 }
 
 int
 gen_mbox_write(const char *path, const struct gen_doc *d, char *err,
     size_t errlen)
 {
-	struct mbuf box = {0}, m = {0};
+	struct gen_buf box = {0}, m = {0};
 	int rc;
 
 	plain_message(&m, 1);

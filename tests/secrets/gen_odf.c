@@ -9,7 +9,6 @@
  * table:shapes) and .odp (a slide per page, the box a framed frame, notes).
  * The mimetype entry comes first and stored; written with libzip.
  */
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,148 +16,6 @@
 #include <zip.h>
 
 #include "gen.h"
-
-/* --- building text ------------------------------------------------------ */
-
-struct sb {
-	char *p;
-	size_t len, cap;
-};
-
-static void
-sb_add(struct sb *b, const char *s, size_t n)
-{
-	if (b->len + n + 1 > b->cap) {
-		size_t cap = b->cap ? b->cap : 1024;
-
-		while (cap < b->len + n + 1)
-			cap *= 2;
-		if ((b->p = realloc(b->p, cap)) == NULL)
-			abort();
-		b->cap = cap;
-	}
-	memcpy(b->p + b->len, s, n);
-	b->len += n;
-	b->p[b->len] = '\0';
-}
-
-static void
-sb_str(struct sb *b, const char *s)
-{
-	sb_add(b, s, strlen(s));
-}
-
-static void __attribute__((format(printf, 2, 3)))
-sb_printf(struct sb *b, const char *fmt, ...)
-{
-	va_list ap;
-	char tmp[1024];
-	int n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(tmp, sizeof(tmp), fmt, ap);
-	va_end(ap);
-	if (n > 0)
-		sb_add(b, tmp, (size_t)n < sizeof(tmp) ? (size_t)n :
-		    sizeof(tmp) - 1);
-}
-
-static void
-sb_xml(struct sb *b, const char *s)
-{
-	for (; *s != '\0'; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		if (c == '&')
-			sb_str(b, "&amp;");
-		else if (c == '<')
-			sb_str(b, "&lt;");
-		else if (c == '>')
-			sb_str(b, "&gt;");
-		else if (c == '"')
-			sb_str(b, "&quot;");
-		else if (c >= 0x20 || c == '\t')
-			sb_add(b, s, 1);
-	}
-}
-
-/* The paragraph's text as the document's encoding stores it, and the
- * font that shows it (NULL: Times New Roman). */
-static char *
-para_text(const struct gen_doc *d, const struct gen_para *p,
-    const char **font)
-{
-	bool caps = (p->flags & GEN_P_CAPS) != 0;
-	unsigned char *raw;
-	char *s;
-	size_t n;
-
-	*font = NULL;
-	if (d->enc == GEN_ENC_TCVN3 || d->enc == GEN_ENC_VNI) {
-		raw = gen_encode(p->text, d->enc, caps, &n);
-		s = gen_latin1_utf8(raw, n);
-		free(raw);
-		*font = gen_font(d->enc, caps);
-		return s;
-	}
-	if (d->enc == GEN_ENC_NFD) {
-		raw = gen_encode(p->text, GEN_ENC_NFD, false, &n);
-		if ((s = malloc(n + 1)) == NULL)
-			abort();
-		memcpy(s, raw, n);
-		s[n] = '\0';
-		free(raw);
-		return s;
-	}
-	if ((s = strdup(p->text)) == NULL)
-		abort();
-	return s;
-}
-
-/* The letterhead: agency, number and stamps left; motto and date right. */
-struct layout {
-	size_t end;
-	size_t left[24], nleft, right[4], nright;
-};
-
-static bool
-starts(const char *s, const char *prefix)
-{
-	return strncmp(s, prefix, strlen(prefix)) == 0;
-}
-
-static bool
-layout(const struct gen_doc *d, struct layout *lay)
-{
-	size_t i, nation = 0, motto, date = 0;
-
-	memset(lay, 0, sizeof(*lay));
-	for (i = 0; i < d->npara && i < 10; i++)
-		if (starts(d->paras[i].text, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA"))
-			nation = i + 1;
-	if (nation == 0 || nation >= d->npara ||
-	    !starts(d->paras[nation].text, "Độc lập"))
-		return false;
-	motto = nation + 1;
-	for (i = motto; i < d->npara && i < motto + 10; i++)
-		if (strstr(d->paras[i].text, ", ngày ") != NULL) {
-			date = i + 1;
-			break;
-		}
-	if (date == 0)
-		return false;
-	for (i = 0; i < date; i++) {
-		enum gen_where w = d->paras[i].where;
-
-		if (i == nation - 1 || i == motto - 1 || i == date - 1)
-			lay->right[lay->nright++] = i;
-		else if ((w == GEN_BODY || w == GEN_BOX) &&
-		    lay->nleft < sizeof(lay->left) / sizeof(lay->left[0]))
-			lay->left[lay->nleft++] = i;
-	}
-	lay->end = date;
-	return true;
-}
 
 /* --- the package -------------------------------------------------------- */
 
@@ -168,7 +25,7 @@ struct pkg {
 };
 
 static void
-pkg_add(struct pkg *k, const char *name, struct sb *b, bool stored)
+pkg_add(struct pkg *k, const char *name, struct gen_buf *b, bool stored)
 {
 	zip_source_t *s;
 	zip_int64_t idx;
@@ -226,7 +83,7 @@ static int
 od_open(struct pkg *k, const char *path, enum od_kind kind,
     const struct gen_doc *d, char *err, size_t errlen)
 {
-	struct sb b = {0};
+	struct gen_buf b = {0};
 	int ze = 0;
 
 	memset(k, 0, sizeof(*k));
@@ -238,22 +95,22 @@ od_open(struct pkg *k, const char *path, enum od_kind kind,
 		zip_error_fini(&e);
 		return -1;
 	}
-	sb_str(&b, od_mime[kind]);
+	gen_buf_str(&b, od_mime[kind]);
 	pkg_add(k, "mimetype", &b, true);
-	sb_printf(&b, XML_DECL "<manifest:manifest xmlns:manifest=\"urn:oasis:"
+	gen_buf_printf(&b, XML_DECL "<manifest:manifest xmlns:manifest=\"urn:oasis:"
 	    "names:tc:opendocument:xmlns:manifest:1.0\" manifest:version=\"1.3\">"
 	    "<manifest:file-entry manifest:full-path=\"/\" manifest:version="
 	    "\"1.3\" manifest:media-type=\"%s\"/>", od_mime[kind]);
-	sb_str(&b, "<manifest:file-entry manifest:full-path=\"content.xml\" "
+	gen_buf_str(&b, "<manifest:file-entry manifest:full-path=\"content.xml\" "
 	    "manifest:media-type=\"text/xml\"/><manifest:file-entry "
 	    "manifest:full-path=\"styles.xml\" manifest:media-type=\"text/xml\"/>"
 	    "<manifest:file-entry manifest:full-path=\"meta.xml\" "
 	    "manifest:media-type=\"text/xml\"/></manifest:manifest>");
 	pkg_add(k, "META-INF/manifest.xml", &b, false);
-	sb_str(&b, XML_DECL "<office:document-meta " NS "><office:meta>"
+	gen_buf_str(&b, XML_DECL "<office:document-meta " NS "><office:meta>"
 	    "<meta:generator>canhgac-mkcorpus</meta:generator><dc:title>");
-	sb_xml(&b, d->title != NULL ? d->title : "");
-	sb_str(&b, "</dc:title><meta:initial-creator>UBND phường Thái Hòa"
+	gen_buf_xml(&b, d->title != NULL ? d->title : "");
+	gen_buf_str(&b, "</dc:title><meta:initial-creator>UBND phường Thái Hòa"
 	    "</meta:initial-creator></office:meta></office:document-meta>");
 	pkg_add(k, "meta.xml", &b, false);
 	return 0;
@@ -300,36 +157,36 @@ book_find(struct book *b, const char *key, bool *fresh)
 
 /* An automatic paragraph style for p, named P<n>, into st. */
 static void
-od_pstyle(struct sb *st, unsigned n, const struct gen_para *p,
+od_pstyle(struct gen_buf *st, unsigned n, const struct gen_para *p,
     const char *font, bool breaks)
 {
-	sb_printf(st, "<style:style style:name=\"P%u\" style:family=\"paragraph\" "
+	gen_buf_printf(st, "<style:style style:name=\"P%u\" style:family=\"paragraph\" "
 	    "style:parent-style-name=\"Standard\"><style:paragraph-properties",
 	    n);
 	if (p->flags & GEN_P_CENTER)
-		sb_str(st, " fo:text-align=\"center\"");
+		gen_buf_str(st, " fo:text-align=\"center\"");
 	if (p->flags & GEN_P_FRAMED)
-		sb_str(st, " fo:border=\"0.06pt solid #000000\" fo:padding="
+		gen_buf_str(st, " fo:border=\"0.06pt solid #000000\" fo:padding="
 		    "\"0.05cm\"");
 	if (breaks && (p->flags & GEN_P_PAGEBREAK))
-		sb_str(st, " fo:break-before=\"page\"");
-	sb_str(st, "/><style:text-properties");
+		gen_buf_str(st, " fo:break-before=\"page\"");
+	gen_buf_str(st, "/><style:text-properties");
 	if (font != NULL)
-		sb_printf(st, " style:font-name=\"%s\"", font);
+		gen_buf_printf(st, " style:font-name=\"%s\"", font);
 	if (p->flags & GEN_P_BOLD)
-		sb_str(st, " fo:font-weight=\"bold\" style:font-weight-complex="
+		gen_buf_str(st, " fo:font-weight=\"bold\" style:font-weight-complex="
 		    "\"bold\"");
-	sb_str(st, "/></style:style>");
+	gen_buf_str(st, "/></style:style>");
 }
 
 /* text:p of p with its own style; st gets the style. */
 static void
-od_para(struct sb *b, struct sb *st, struct book *bk,
+od_para(struct gen_buf *b, struct gen_buf *st, struct book *bk,
     const struct gen_doc *d, const struct gen_para *p, bool breaks,
     const char *inner)
 {
 	const char *font;
-	char *t = para_text(d, p, &font), key[48];
+	char *t = gen_para_text(d, p, &font), key[48];
 	unsigned look = p->flags & (GEN_P_CENTER | GEN_P_FRAMED | GEN_P_BOLD |
 	    (breaks ? GEN_P_PAGEBREAK : 0)), n;
 	bool fresh;
@@ -338,11 +195,11 @@ od_para(struct sb *b, struct sb *st, struct book *bk,
 	n = book_find(bk, key, &fresh);
 	if (fresh)
 		od_pstyle(st, n, p, font, breaks);
-	sb_printf(b, "<text:p text:style-name=\"P%u\">", n);
+	gen_buf_printf(b, "<text:p text:style-name=\"P%u\">", n);
 	if (inner != NULL)
-		sb_str(b, inner);
-	sb_xml(b, t);
-	sb_str(b, "</text:p>");
+		gen_buf_str(b, inner);
+	gen_buf_xml(b, t);
+	gen_buf_str(b, "</text:p>");
 	free(t);
 }
 
@@ -354,13 +211,13 @@ static const char od_frame_style[] =
 
 /* Boxed paragraphs idx[0..n): a framed text frame in an anchor paragraph. */
 static void
-od_box(struct sb *b, struct sb *st, struct book *bk, const struct gen_doc *d,
+od_box(struct gen_buf *b, struct gen_buf *st, struct book *bk, const struct gen_doc *d,
     const size_t *idx, size_t n, unsigned *nframe)
 {
 	unsigned id = ++*nframe;
 	size_t i;
 
-	sb_printf(b, "<text:p text:style-name=\"Standard\"><draw:frame "
+	gen_buf_printf(b, "<text:p text:style-name=\"Standard\"><draw:frame "
 	    "draw:style-name=\"fr1\" draw:name=\"Khung %u\" text:anchor-type="
 	    "\"paragraph\" svg:width=\"4.5cm\" draw:z-index=\"%u\"><draw:text-box "
 	    "fo:min-height=\"1cm\">", id, id);
@@ -370,11 +227,11 @@ od_box(struct sb *b, struct sb *st, struct book *bk, const struct gen_doc *d,
 		p.flags &= ~(unsigned)GEN_P_FRAMED;
 		od_para(b, st, bk, d, &p, false, NULL);
 	}
-	sb_str(b, "</draw:text-box></draw:frame></text:p>");
+	gen_buf_str(b, "</draw:text-box></draw:frame></text:p>");
 }
 
 static void
-od_flow(struct sb *b, struct sb *st, struct book *bk, const struct gen_doc *d,
+od_flow(struct gen_buf *b, struct gen_buf *st, struct book *bk, const struct gen_doc *d,
     const size_t *idx, size_t n, unsigned *nframe, const char **note)
 {
 	size_t i = 0, j;
@@ -402,7 +259,7 @@ od_flow(struct sb *b, struct sb *st, struct book *bk, const struct gen_doc *d,
 static char *
 od_note(const struct gen_doc *d)
 {
-	struct sb b = {0};
+	struct gen_buf b = {0};
 	const char *font;
 	size_t i;
 	char *t;
@@ -411,16 +268,16 @@ od_note(const struct gen_doc *d)
 		if (d->paras[i].where != GEN_NOTE)
 			continue;
 		if (b.len == 0)
-			sb_str(&b, "<office:annotation><dc:creator>Văn thư"
+			gen_buf_str(&b, "<office:annotation><dc:creator>Văn thư"
 			    "</dc:creator><dc:date>2026-01-05T08:00:00</dc:date>");
-		t = para_text(d, &d->paras[i], &font);
-		sb_str(&b, "<text:p>");
-		sb_xml(&b, t);
-		sb_str(&b, "</text:p>");
+		t = gen_para_text(d, &d->paras[i], &font);
+		gen_buf_str(&b, "<text:p>");
+		gen_buf_xml(&b, t);
+		gen_buf_str(&b, "</text:p>");
 		free(t);
 	}
 	if (b.len > 0)
-		sb_str(&b, "</office:annotation>");
+		gen_buf_str(&b, "</office:annotation>");
 	return b.p;
 }
 
@@ -430,7 +287,7 @@ static void
 od_styles(struct pkg *k, const struct gen_doc *d, enum od_kind kind)
 {
 	static const char *const master[] = {"Standard", "Default", "Default"};
-	struct sb b = {0}, st = {0}, hf = {0};
+	struct gen_buf b = {0}, st = {0}, hf = {0};
 	struct book bk = {.next = 100};
 	size_t i;
 	int w;
@@ -445,20 +302,20 @@ od_styles(struct pkg *k, const struct gen_doc *d, enum od_kind kind)
 			if (p.where != where)
 				continue;
 			if (!any)
-				sb_str(&hf, w == 0 ? "<style:header>" :
+				gen_buf_str(&hf, w == 0 ? "<style:header>" :
 				    "<style:footer>");
 			if (!any && kind == OD_SHEET)
-				sb_str(&hf, "<style:region-center>");
+				gen_buf_str(&hf, "<style:region-center>");
 			any = true;
 			p.flags &= ~(unsigned)GEN_P_PAGEBREAK;
 			od_para(&hf, &st, &bk, d, &p, false, NULL);
 		}
 		if (any && kind == OD_SHEET)
-			sb_str(&hf, "</style:region-center>");
+			gen_buf_str(&hf, "</style:region-center>");
 		if (any)
-			sb_str(&hf, w == 0 ? "</style:header>" : "</style:footer>");
+			gen_buf_str(&hf, w == 0 ? "</style:header>" : "</style:footer>");
 	}
-	sb_str(&b, XML_DECL "<office:document-styles " NS ">" FONTS
+	gen_buf_str(&b, XML_DECL "<office:document-styles " NS ">" FONTS
 	    "<office:styles><style:default-style style:family=\"paragraph\">"
 	    "<style:text-properties style:font-name=\"Times New Roman\" "
 	    "fo:font-size=\"14pt\" fo:language=\"vi\" fo:country=\"VN\"/>"
@@ -472,13 +329,13 @@ od_styles(struct pkg *k, const struct gen_doc *d, enum od_kind kind)
 	    "properties fo:min-height=\"0cm\" fo:margin-bottom=\"0.5cm\"/>"
 	    "</style:header-style><style:footer-style/></style:page-layout>");
 	if (st.len > 0)
-		sb_add(&b, st.p, st.len);
-	sb_printf(&b, "</office:automatic-styles><office:master-styles>"
+		gen_buf_add(&b, st.p, st.len);
+	gen_buf_printf(&b, "</office:automatic-styles><office:master-styles>"
 	    "<style:master-page style:name=\"%s\" style:page-layout-name="
 	    "\"pm1\">", master[kind]);
 	if (hf.len > 0)
-		sb_add(&b, hf.p, hf.len);
-	sb_str(&b, "</style:master-page></office:master-styles>"
+		gen_buf_add(&b, hf.p, hf.len);
+	gen_buf_str(&b, "</style:master-page></office:master-styles>"
 	    "</office:document-styles>");
 	pkg_add(k, "styles.xml", &b, false);
 	free(st.p);
@@ -486,20 +343,20 @@ od_styles(struct pkg *k, const struct gen_doc *d, enum od_kind kind)
 }
 
 static void
-od_content(struct pkg *k, struct sb *st, struct sb *body, const char *kind)
+od_content(struct pkg *k, struct gen_buf *st, struct gen_buf *body, const char *kind)
 {
-	struct sb b = {0};
+	struct gen_buf b = {0};
 
-	sb_str(&b, XML_DECL "<office:document-content " NS ">" FONTS
+	gen_buf_str(&b, XML_DECL "<office:document-content " NS ">" FONTS
 	    "<office:automatic-styles>");
-	sb_str(&b, od_frame_style);
+	gen_buf_str(&b, od_frame_style);
 	if (st->len > 0)
-		sb_add(&b, st->p, st->len);
-	sb_printf(&b, "</office:automatic-styles><office:body><office:%s>",
+		gen_buf_add(&b, st->p, st->len);
+	gen_buf_printf(&b, "</office:automatic-styles><office:body><office:%s>",
 	    kind);
 	if (body->len > 0)
-		sb_add(&b, body->p, body->len);
-	sb_printf(&b, "</office:%s></office:body></office:document-content>",
+		gen_buf_add(&b, body->p, body->len);
+	gen_buf_printf(&b, "</office:%s></office:body></office:document-content>",
 	    kind);
 	pkg_add(k, "content.xml", &b, false);
 }
@@ -510,8 +367,8 @@ int
 gen_odt_write(const char *path, const struct gen_doc *d, char *err,
     size_t errlen)
 {
-	struct sb st = {0}, body = {0};
-	struct layout lay;
+	struct gen_buf st = {0}, body = {0};
+	struct gen_letterhead lay;
 	struct pkg k;
 	struct book bk = {.next = 0};
 	unsigned nframe = 0;
@@ -521,11 +378,11 @@ gen_odt_write(const char *path, const struct gen_doc *d, char *err,
 
 	if ((idx = calloc(d->npara + 1, sizeof(*idx))) == NULL)
 		abort();
-	sb_str(&body, "<text:sequence-decls><text:sequence-decl "
+	gen_buf_str(&body, "<text:sequence-decls><text:sequence-decl "
 	    "text:display-outline-level=\"0\" text:name=\"Table\"/>"
 	    "</text:sequence-decls>");
-	if (layout(d, &lay)) {
-		sb_str(&st, "<style:style style:name=\"Bang1\" style:family="
+	if (gen_letterhead(d, &lay)) {
+		gen_buf_str(&st, "<style:style style:name=\"Bang1\" style:family="
 		    "\"table\"><style:table-properties style:width=\"16cm\" "
 		    "table:align=\"margins\"/></style:style><style:style "
 		    "style:name=\"Bang1.A\" style:family=\"table-column\">"
@@ -533,18 +390,18 @@ gen_odt_write(const char *path, const struct gen_doc *d, char *err,
 		    "</style:style><style:style style:name=\"Bang1.B\" "
 		    "style:family=\"table-column\"><style:table-column-properties "
 		    "style:column-width=\"9.7cm\"/></style:style>");
-		sb_str(&body, "<table:table table:name=\"Bang1\" "
+		gen_buf_str(&body, "<table:table table:name=\"Bang1\" "
 		    "table:style-name=\"Bang1\"><table:table-column "
 		    "table:style-name=\"Bang1.A\"/><table:table-column "
 		    "table:style-name=\"Bang1.B\"/><table:table-row>"
 		    "<table:table-cell office:value-type=\"string\">");
 		od_flow(&body, &st, &bk, d, lay.left, lay.nleft, &nframe,
 		    &pending);
-		sb_str(&body, "</table:table-cell><table:table-cell "
+		gen_buf_str(&body, "</table:table-cell><table:table-cell "
 		    "office:value-type=\"string\">");
 		od_flow(&body, &st, &bk, d, lay.right, lay.nright, &nframe,
 		    &pending);
-		sb_str(&body, "</table:table-cell></table:table-row>"
+		gen_buf_str(&body, "</table:table-cell></table:table-row>"
 		    "</table:table>");
 		start = lay.end;
 	}
@@ -586,11 +443,11 @@ gen_odt_supports(enum gen_kind kind, enum gen_enc enc)
 
 /* A string cell in its own automatic cell style ce<n>. */
 static void
-ods_cell(struct sb *b, struct sb *st, struct book *bk,
+ods_cell(struct gen_buf *b, struct gen_buf *st, struct book *bk,
     const struct gen_doc *d, const struct gen_para *p)
 {
 	const char *font;
-	char *t = para_text(d, p, &font), key[48];
+	char *t = gen_para_text(d, p, &font), key[48];
 	unsigned n;
 	bool fresh;
 
@@ -598,7 +455,7 @@ ods_cell(struct sb *b, struct sb *st, struct book *bk,
 	    GEN_P_FRAMED | GEN_P_BOLD), font != NULL ? font : "");
 	n = book_find(bk, key, &fresh);
 	if (fresh) {
-		sb_printf(st, "<style:style style:name=\"ce%u\" style:family="
+		gen_buf_printf(st, "<style:style style:name=\"ce%u\" style:family="
 		    "\"table-cell\" style:parent-style-name=\"Default\">"
 		    "<style:table-cell-properties%s/><style:paragraph-properties "
 		    "fo:text-align=\"%s\"/><style:text-properties", n,
@@ -606,54 +463,54 @@ ods_cell(struct sb *b, struct sb *st, struct book *bk,
 		    " fo:border=\"0.06pt solid #000000\"" : "",
 		    (p->flags & GEN_P_CENTER) ? "center" : "start");
 		if (font != NULL)
-			sb_printf(st, " style:font-name=\"%s\"", font);
+			gen_buf_printf(st, " style:font-name=\"%s\"", font);
 		if (p->flags & GEN_P_BOLD)
-			sb_str(st, " fo:font-weight=\"bold\"");
-		sb_str(st, "/></style:style>");
+			gen_buf_str(st, " fo:font-weight=\"bold\"");
+		gen_buf_str(st, "/></style:style>");
 	}
-	sb_printf(b, "<table:table-cell table:style-name=\"ce%u\" "
+	gen_buf_printf(b, "<table:table-cell table:style-name=\"ce%u\" "
 	    "office:value-type=\"string\"><text:p>", n);
-	sb_xml(b, t);
-	sb_str(b, "</text:p></table:table-cell>");
+	gen_buf_xml(b, t);
+	gen_buf_str(b, "</text:p></table:table-cell>");
 	free(t);
 }
 
 static void
-ods_table_start(struct sb *b, unsigned sheet, const struct gen_doc *d,
+ods_table_start(struct gen_buf *b, unsigned sheet, const struct gen_doc *d,
     const size_t *box, size_t nbox)
 {
 	const char *font;
 	size_t i;
 	char *t;
 
-	sb_printf(b, "<table:table table:name=\"Trang %u\"><table:table-column "
+	gen_buf_printf(b, "<table:table table:name=\"Trang %u\"><table:table-column "
 	    "table:number-columns-repeated=\"2\"/>", sheet);
 	if (nbox == 0)
 		return;
-	sb_str(b, "<table:shapes><draw:frame draw:style-name=\"fr1\" "
+	gen_buf_str(b, "<table:shapes><draw:frame draw:style-name=\"fr1\" "
 	    "draw:name=\"Khung\" svg:x=\"14cm\" svg:y=\"0.5cm\" svg:width=\"4cm\" "
 	    "svg:height=\"1.2cm\"><draw:text-box>");
 	for (i = 0; i < nbox; i++) {
-		t = para_text(d, &d->paras[box[i]], &font);
-		sb_str(b, "<text:p>");
-		sb_xml(b, t);
-		sb_str(b, "</text:p>");
+		t = gen_para_text(d, &d->paras[box[i]], &font);
+		gen_buf_str(b, "<text:p>");
+		gen_buf_xml(b, t);
+		gen_buf_str(b, "</text:p>");
 		free(t);
 	}
-	sb_str(b, "</draw:text-box></draw:frame></table:shapes>");
+	gen_buf_str(b, "</draw:text-box></draw:frame></table:shapes>");
 }
 
 int
 gen_ods_write(const char *path, const struct gen_doc *d, char *err,
     size_t errlen)
 {
-	struct sb st = {0}, body = {0};
-	struct layout lay;
+	struct gen_buf st = {0}, body = {0};
+	struct gen_letterhead lay;
 	struct pkg k;
 	struct book bk = {.next = 0};
 	unsigned sheet = 1;
 	size_t *box, nbox = 0, i, start = 0;
-	bool has = layout(d, &lay);
+	bool has = gen_letterhead(d, &lay);
 
 	if ((box = calloc(d->npara + 1, sizeof(*box))) == NULL)
 		abort();
@@ -665,17 +522,17 @@ gen_ods_write(const char *path, const struct gen_doc *d, char *err,
 	ods_table_start(&body, sheet, d, box, nbox);
 	if (has) {
 		for (i = 0; i < lay.nleft || i < lay.nright; i++) {
-			sb_str(&body, "<table:table-row>");
+			gen_buf_str(&body, "<table:table-row>");
 			if (i < lay.nleft && d->paras[lay.left[i]].where ==
 			    GEN_BODY)
 				ods_cell(&body, &st, &bk, d,
 				    &d->paras[lay.left[i]]);
 			else
-				sb_str(&body, "<table:table-cell/>");
+				gen_buf_str(&body, "<table:table-cell/>");
 			if (i < lay.nright)
 				ods_cell(&body, &st, &bk, d,
 				    &d->paras[lay.right[i]]);
-			sb_str(&body, "</table:table-row>");
+			gen_buf_str(&body, "</table:table-row>");
 		}
 		start = lay.end;
 	}
@@ -683,16 +540,16 @@ gen_ods_write(const char *path, const struct gen_doc *d, char *err,
 		const struct gen_para *p = &d->paras[i];
 
 		if (p->flags & GEN_P_PAGEBREAK) {
-			sb_str(&body, "</table:table>");
+			gen_buf_str(&body, "</table:table>");
 			ods_table_start(&body, ++sheet, d, NULL, 0);
 		}
 		if (p->where != GEN_BODY && p->where != GEN_NOTE)
 			continue;
-		sb_str(&body, "<table:table-row>");
+		gen_buf_str(&body, "<table:table-row>");
 		ods_cell(&body, &st, &bk, d, p);
-		sb_str(&body, "</table:table-row>");
+		gen_buf_str(&body, "</table:table-row>");
 	}
-	sb_str(&body, "</table:table>");
+	gen_buf_str(&body, "</table:table>");
 	free(box);
 	if (od_open(&k, path, OD_SHEET, d, err, errlen) != 0) {
 		free(st.p);
@@ -715,13 +572,13 @@ gen_ods_supports(enum gen_kind kind, enum gen_enc enc)
 /* --- presentation ------------------------------------------------------- */
 
 static void
-odp_frame(struct sb *b, struct sb *st, struct book *bk,
+odp_frame(struct gen_buf *b, struct gen_buf *st, struct book *bk,
     const struct gen_doc *d, const size_t *idx, size_t n, const char *cls,
     const char *geom)
 {
 	size_t i;
 
-	sb_printf(b, "<draw:frame %s%s%s %s><draw:text-box>", cls != NULL ?
+	gen_buf_printf(b, "<draw:frame %s%s%s %s><draw:text-box>", cls != NULL ?
 	    "presentation:class=\"" : "", cls != NULL ? cls : "", cls != NULL ?
 	    "\"" : "", geom);
 	for (i = 0; i < n; i++) {
@@ -730,14 +587,14 @@ odp_frame(struct sb *b, struct sb *st, struct book *bk,
 		p.flags &= ~(unsigned)(GEN_P_FRAMED | GEN_P_PAGEBREAK);
 		od_para(b, st, bk, d, &p, false, NULL);
 	}
-	sb_str(b, "</draw:text-box></draw:frame>");
+	gen_buf_str(b, "</draw:text-box></draw:frame>");
 }
 
 int
 gen_odp_write(const char *path, const struct gen_doc *d, char *err,
     size_t errlen)
 {
-	struct sb st = {0}, body = {0};
+	struct gen_buf st = {0}, body = {0};
 	struct pkg k;
 	struct book bk = {.next = 0};
 	unsigned page = 0;
@@ -764,7 +621,7 @@ gen_odp_write(const char *path, const struct gen_doc *d, char *err,
 				bi[nb++] = j;
 			else if (d->paras[j].where == GEN_BOX)
 				xi[nx++] = j;
-		sb_printf(&body, "<draw:page draw:name=\"Trang %u\" "
+		gen_buf_printf(&body, "<draw:page draw:name=\"Trang %u\" "
 		    "draw:master-page-name=\"Default\">", ++page);
 		if (page == 1 && nh > 0)
 			odp_frame(&body, &st, &bk, d, hi, nh, NULL,
@@ -778,13 +635,13 @@ gen_odp_write(const char *path, const struct gen_doc *d, char *err,
 		    "svg:x=\"1cm\" svg:y=\"3cm\" svg:width=\"26cm\" "
 		    "svg:height=\"15cm\"");
 		if (page == 1 && nn > 0) {
-			sb_str(&body, "<presentation:notes>");
+			gen_buf_str(&body, "<presentation:notes>");
 			odp_frame(&body, &st, &bk, d, ni, nn, "notes",
 			    "svg:x=\"2cm\" svg:y=\"14cm\" svg:width=\"17cm\" "
 			    "svg:height=\"12cm\"");
-			sb_str(&body, "</presentation:notes>");
+			gen_buf_str(&body, "</presentation:notes>");
 		}
-		sb_str(&body, "</draw:page>");
+		gen_buf_str(&body, "</draw:page>");
 		i = j;
 	}
 	free(bi);

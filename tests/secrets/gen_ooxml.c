@@ -9,7 +9,6 @@
  * box as a drawing shape) and .pptx (a slide per page, the box a framed
  * shape). Written with libzip; each opens in LibreOffice.
  */
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,153 +16,6 @@
 #include <zip.h>
 
 #include "gen.h"
-
-/* --- building text ------------------------------------------------------ */
-
-struct sb {
-	char *p;
-	size_t len, cap;
-};
-
-static void
-sb_add(struct sb *b, const char *s, size_t n)
-{
-	if (b->len + n + 1 > b->cap) {
-		size_t cap = b->cap ? b->cap : 1024;
-
-		while (cap < b->len + n + 1)
-			cap *= 2;
-		if ((b->p = realloc(b->p, cap)) == NULL)
-			abort();
-		b->cap = cap;
-	}
-	memcpy(b->p + b->len, s, n);
-	b->len += n;
-	b->p[b->len] = '\0';
-}
-
-static void
-sb_str(struct sb *b, const char *s)
-{
-	sb_add(b, s, strlen(s));
-}
-
-static void __attribute__((format(printf, 2, 3)))
-sb_printf(struct sb *b, const char *fmt, ...)
-{
-	va_list ap;
-	char tmp[1024];
-	int n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(tmp, sizeof(tmp), fmt, ap);
-	va_end(ap);
-	if (n > 0)
-		sb_add(b, tmp, (size_t)n < sizeof(tmp) ? (size_t)n :
-		    sizeof(tmp) - 1);
-}
-
-/* Text escaped for XML; control characters XML 1.0 refuses are left out. */
-static void
-sb_xml(struct sb *b, const char *s)
-{
-	for (; *s != '\0'; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		if (c == '&')
-			sb_str(b, "&amp;");
-		else if (c == '<')
-			sb_str(b, "&lt;");
-		else if (c == '>')
-			sb_str(b, "&gt;");
-		else if (c == '"')
-			sb_str(b, "&quot;");
-		else if (c >= 0x20 || c == '\t')
-			sb_add(b, s, 1);
-	}
-}
-
-/* The text of paragraph p as the document's encoding stores it (legacy
- * bytes as their code points), and the font that shows it (NULL: the
- * document's Unicode font). */
-static char *
-para_text(const struct gen_doc *d, const struct gen_para *p,
-    const char **font)
-{
-	bool caps = (p->flags & GEN_P_CAPS) != 0;
-	unsigned char *raw;
-	char *s;
-	size_t n;
-
-	*font = NULL;
-	if (d->enc == GEN_ENC_TCVN3 || d->enc == GEN_ENC_VNI) {
-		raw = gen_encode(p->text, d->enc, caps, &n);
-		s = gen_latin1_utf8(raw, n);
-		free(raw);
-		*font = gen_font(d->enc, caps);
-		return s;
-	}
-	if (d->enc == GEN_ENC_NFD) {
-		raw = gen_encode(p->text, GEN_ENC_NFD, false, &n);
-		if ((s = malloc(n + 1)) == NULL)
-			abort();
-		memcpy(s, raw, n);
-		s[n] = '\0';
-		free(raw);
-		return s;
-	}
-	if ((s = strdup(p->text)) == NULL)
-		abort();
-	return s;
-}
-
-/* --- the letterhead ----------------------------------------------------- */
-
-/* Where the letterhead ends and which paragraphs go left (agency,
- * number, stamps) and right (national motto, place and date). */
-struct layout {
-	size_t end;		/* paragraphs [0, end) are the letterhead */
-	size_t left[24], nleft, right[4], nright;
-};
-
-static bool
-starts(const char *s, const char *prefix)
-{
-	return strncmp(s, prefix, strlen(prefix)) == 0;
-}
-
-static bool
-layout(const struct gen_doc *d, struct layout *lay)
-{
-	size_t i, nation = 0, motto = 0, date = 0;
-
-	memset(lay, 0, sizeof(*lay));
-	for (i = 0; i < d->npara && i < 10; i++)
-		if (starts(d->paras[i].text, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA"))
-			nation = i + 1;
-	if (nation == 0 || nation >= d->npara ||
-	    !starts(d->paras[nation].text, "Độc lập"))
-		return false;
-	motto = nation + 1;
-	for (i = motto; i < d->npara && i < motto + 10; i++)
-		if (strstr(d->paras[i].text, ", ngày ") != NULL) {
-			date = i + 1;
-			break;
-		}
-	if (date == 0)
-		return false;
-	for (i = 0; i < date; i++) {
-		enum gen_where w = d->paras[i].where;
-
-		if (i == nation - 1 || i == motto - 1 || i == date - 1) {
-			lay->right[lay->nright++] = i;
-		} else if ((w == GEN_BODY || w == GEN_BOX) &&
-		    lay->nleft < sizeof(lay->left) / sizeof(lay->left[0]))
-			lay->left[lay->nleft++] = i;
-	}
-	lay->end = date;
-	return true;
-}
 
 /* --- writing a package -------------------------------------------------- */
 
@@ -174,7 +26,7 @@ struct pkg {
 
 /* Adds name with the text of b (taken). */
 static void
-pkg_add(struct pkg *k, const char *name, struct sb *b)
+pkg_add(struct pkg *k, const char *name, struct gen_buf *b)
 {
 	zip_source_t *s;
 	const char *data = b->p != NULL ? b->p : "";
@@ -197,9 +49,9 @@ pkg_add(struct pkg *k, const char *name, struct sb *b)
 static void
 pkg_lit(struct pkg *k, const char *name, const char *text)
 {
-	struct sb b = {0};
+	struct gen_buf b = {0};
 
-	sb_str(&b, text);
+	gen_buf_str(&b, text);
 	pkg_add(k, name, &b);
 }
 
@@ -243,15 +95,15 @@ pkg_close(struct pkg *k, const char *path, char *err, size_t errlen)
 static void
 core_props(struct pkg *k, const struct gen_doc *d)
 {
-	struct sb b = {0};
+	struct gen_buf b = {0};
 
-	sb_str(&b, XML_DECL "<cp:coreProperties xmlns:cp=\"http://schemas."
+	gen_buf_str(&b, XML_DECL "<cp:coreProperties xmlns:cp=\"http://schemas."
 	    "openxmlformats.org/package/2006/metadata/core-properties\" "
 	    "xmlns:dc=\"http://purl.org/dc/elements/1.1/\" xmlns:dcterms="
 	    "\"http://purl.org/dc/terms/\" xmlns:xsi=\"http://www.w3.org/2001/"
 	    "XMLSchema-instance\"><dc:title>");
-	sb_xml(&b, d->title != NULL ? d->title : "");
-	sb_str(&b, "</dc:title><dc:creator>UBND phường Thái Hòa</dc:creator>"
+	gen_buf_xml(&b, d->title != NULL ? d->title : "");
+	gen_buf_str(&b, "</dc:title><dc:creator>UBND phường Thái Hòa</dc:creator>"
 	    "<dcterms:created xsi:type=\"dcterms:W3CDTF\">2026-01-05T08:00:00Z"
 	    "</dcterms:created></cp:coreProperties>");
 	pkg_add(k, "docProps/core.xml", &b);
@@ -260,9 +112,9 @@ core_props(struct pkg *k, const struct gen_doc *d)
 static void
 package_rels(struct pkg *k, const char *main)
 {
-	struct sb b = {0};
+	struct gen_buf b = {0};
 
-	sb_printf(&b, XML_DECL "<Relationships xmlns=\"%s\"><Relationship "
+	gen_buf_printf(&b, XML_DECL "<Relationships xmlns=\"%s\"><Relationship "
 	    "Id=\"rId1\" Type=\"%sofficeDocument\" Target=\"%s\"/>"
 	    "<Relationship Id=\"rId2\" Type=\"http://schemas.openxmlformats."
 	    "org/package/2006/relationships/metadata/core-properties\" "
@@ -291,64 +143,64 @@ struct wctx {
 };
 
 static void
-w_run(struct sb *b, const struct gen_doc *d, const struct gen_para *p)
+w_run(struct gen_buf *b, const struct gen_doc *d, const struct gen_para *p)
 {
 	const char *font;
-	char *t = para_text(d, p, &font);
+	char *t = gen_para_text(d, p, &font);
 
-	sb_str(b, "<w:r>");
+	gen_buf_str(b, "<w:r>");
 	if (font != NULL || (p->flags & GEN_P_BOLD)) {
-		sb_str(b, "<w:rPr>");
+		gen_buf_str(b, "<w:rPr>");
 		if (font != NULL)
-			sb_printf(b, "<w:rFonts w:ascii=\"%s\" w:hAnsi=\"%s\" "
+			gen_buf_printf(b, "<w:rFonts w:ascii=\"%s\" w:hAnsi=\"%s\" "
 			    "w:cs=\"%s\"/>", font, font, font);
 		if (p->flags & GEN_P_BOLD)
-			sb_str(b, "<w:b/><w:bCs/>");
-		sb_str(b, "</w:rPr>");
+			gen_buf_str(b, "<w:b/><w:bCs/>");
+		gen_buf_str(b, "</w:rPr>");
 	}
-	sb_str(b, "<w:t xml:space=\"preserve\">");
-	sb_xml(b, t);
-	sb_str(b, "</w:t></w:r>");
+	gen_buf_str(b, "<w:t xml:space=\"preserve\">");
+	gen_buf_xml(b, t);
+	gen_buf_str(b, "</w:t></w:r>");
 	free(t);
 }
 
 static void
-w_para(struct sb *b, struct wctx *w, const struct gen_para *p)
+w_para(struct gen_buf *b, struct wctx *w, const struct gen_para *p)
 {
-	sb_str(b, "<w:p>");
+	gen_buf_str(b, "<w:p>");
 	if (p->flags & (GEN_P_FRAMED | GEN_P_CENTER)) {
-		sb_str(b, "<w:pPr>");
+		gen_buf_str(b, "<w:pPr>");
 		if (p->flags & GEN_P_FRAMED)
-			sb_str(b, "<w:pBdr><w:top w:val=\"single\" w:sz=\"8\" "
+			gen_buf_str(b, "<w:pBdr><w:top w:val=\"single\" w:sz=\"8\" "
 			    "w:space=\"1\" w:color=\"auto\"/><w:left w:val="
 			    "\"single\" w:sz=\"8\" w:space=\"4\" w:color=\"auto\"/>"
 			    "<w:bottom w:val=\"single\" w:sz=\"8\" w:space=\"1\" "
 			    "w:color=\"auto\"/><w:right w:val=\"single\" w:sz=\"8\" "
 			    "w:space=\"4\" w:color=\"auto\"/></w:pBdr>");
 		if (p->flags & GEN_P_CENTER)
-			sb_str(b, "<w:jc w:val=\"center\"/>");
-		sb_str(b, "</w:pPr>");
+			gen_buf_str(b, "<w:jc w:val=\"center\"/>");
+		gen_buf_str(b, "</w:pPr>");
 	}
 	if (p->flags & GEN_P_PAGEBREAK)
-		sb_str(b, "<w:r><w:br w:type=\"page\"/></w:r>");
+		gen_buf_str(b, "<w:r><w:br w:type=\"page\"/></w:r>");
 	if (w->comment && p->where == GEN_BODY) {
-		sb_str(b, "<w:commentRangeStart w:id=\"0\"/>");
+		gen_buf_str(b, "<w:commentRangeStart w:id=\"0\"/>");
 		w_run(b, w->d, p);
-		sb_str(b, "<w:commentRangeEnd w:id=\"0\"/><w:r><w:rPr>"
+		gen_buf_str(b, "<w:commentRangeEnd w:id=\"0\"/><w:r><w:rPr>"
 		    "<w:rStyle w:val=\"CommentReference\"/></w:rPr>"
 		    "<w:commentReference w:id=\"0\"/></w:r>");
 		w->comment = false;
 	} else
 		w_run(b, w->d, p);
-	sb_str(b, "</w:p>");
+	gen_buf_str(b, "</w:p>");
 }
 
 /* Paragraphs [i, j) that stand in a box: one framed text box, as Word
  * writes it (DrawingML, and VML for readers without it). */
 static void
-w_box(struct sb *b, struct wctx *w, const size_t *idx, size_t n)
+w_box(struct gen_buf *b, struct wctx *w, const size_t *idx, size_t n)
 {
-	struct sb in = {0};
+	struct gen_buf in = {0};
 	unsigned id = ++w->boxes;
 	size_t i;
 
@@ -358,7 +210,7 @@ w_box(struct sb *b, struct wctx *w, const size_t *idx, size_t n)
 		p.flags &= ~(unsigned)(GEN_P_FRAMED | GEN_P_PAGEBREAK);
 		w_para(&in, w, &p);
 	}
-	sb_printf(b, "<w:p><w:r><mc:AlternateContent><mc:Choice Requires=\"wps\">"
+	gen_buf_printf(b, "<w:p><w:r><mc:AlternateContent><mc:Choice Requires=\"wps\">"
 	    "<w:drawing><wp:anchor distT=\"0\" distB=\"0\" distL=\"114300\" "
 	    "distR=\"114300\" simplePos=\"0\" relativeHeight=\"%u\" "
 	    "behindDoc=\"0\" locked=\"0\" layoutInCell=\"1\" allowOverlap=\"1\">"
@@ -377,8 +229,8 @@ w_box(struct sb *b, struct wctx *w, const size_t *idx, size_t n)
 	    "<a:srgbClr val=\"C00000\"/></a:solidFill></a:ln></wps:spPr>"
 	    "<wps:txbx><w:txbxContent>", 251659264u + id, 360000u * (unsigned)n,
 	    id, id, 360000u * (unsigned)n);
-	sb_add(b, in.p, in.len);
-	sb_printf(b, "</w:txbxContent></wps:txbx><wps:bodyPr rot=\"0\" "
+	gen_buf_add(b, in.p, in.len);
+	gen_buf_printf(b, "</w:txbxContent></wps:txbx><wps:bodyPr rot=\"0\" "
 	    "vert=\"horz\" wrap=\"square\" lIns=\"91440\" tIns=\"45720\" "
 	    "rIns=\"91440\" bIns=\"45720\" anchor=\"t\" anchorCtr=\"0\">"
 	    "<a:noAutofit/></wps:bodyPr></wps:wsp></a:graphicData></a:graphic>"
@@ -388,15 +240,15 @@ w_box(struct sb *b, struct wctx *w, const size_t *idx, size_t n)
 	    "height:%upt;z-index:%u\" strokecolor=\"#c00000\" "
 	    "strokeweight=\"1.5pt\"><v:textbox><w:txbxContent>", id, 1025 + id,
 	    28 * (unsigned)n, id);
-	sb_add(b, in.p, in.len);
-	sb_str(b, "</w:txbxContent></v:textbox></v:shape></w:pict>"
+	gen_buf_add(b, in.p, in.len);
+	gen_buf_str(b, "</w:txbxContent></v:textbox></v:shape></w:pict>"
 	    "</mc:Fallback></mc:AlternateContent></w:r></w:p>");
 	free(in.p);
 }
 
 /* A run of paragraphs of the body (by index), boxes grouped. */
 static void
-w_flow(struct sb *b, struct wctx *w, const size_t *idx, size_t n)
+w_flow(struct gen_buf *b, struct wctx *w, const size_t *idx, size_t n)
 {
 	size_t i = 0, j;
 
@@ -418,29 +270,29 @@ w_flow(struct sb *b, struct wctx *w, const size_t *idx, size_t n)
 }
 
 static void
-w_cell(struct sb *b, struct wctx *w, const size_t *idx, size_t n,
+w_cell(struct gen_buf *b, struct wctx *w, const size_t *idx, size_t n,
     unsigned width)
 {
-	sb_printf(b, "<w:tc><w:tcPr><w:tcW w:w=\"%u\" w:type=\"dxa\"/></w:tcPr>",
+	gen_buf_printf(b, "<w:tc><w:tcPr><w:tcW w:w=\"%u\" w:type=\"dxa\"/></w:tcPr>",
 	    width);
 	w_flow(b, w, idx, n);
 	if (n == 0)
-		sb_str(b, "<w:p/>");
-	sb_str(b, "</w:tc>");
+		gen_buf_str(b, "<w:p/>");
+	gen_buf_str(b, "</w:tc>");
 }
 
 static void
-w_document(struct sb *b, struct wctx *w, bool header, bool footer)
+w_document(struct gen_buf *b, struct wctx *w, bool header, bool footer)
 {
 	const struct gen_doc *d = w->d;
-	struct layout lay;
+	struct gen_letterhead lay;
 	size_t *idx, n = 0, i, start = 0;
 
 	if ((idx = calloc(d->npara + 1, sizeof(*idx))) == NULL)
 		abort();
-	sb_str(b, XML_DECL "<w:document " W_NS "><w:body>");
-	if (layout(d, &lay)) {
-		sb_str(b, "<w:tbl><w:tblPr><w:tblW w:w=\"9356\" w:type=\"dxa\"/>"
+	gen_buf_str(b, XML_DECL "<w:document " W_NS "><w:body>");
+	if (gen_letterhead(d, &lay)) {
+		gen_buf_str(b, "<w:tbl><w:tblPr><w:tblW w:w=\"9356\" w:type=\"dxa\"/>"
 		    "<w:tblBorders><w:top w:val=\"nil\"/><w:left w:val=\"nil\"/>"
 		    "<w:bottom w:val=\"nil\"/><w:right w:val=\"nil\"/>"
 		    "<w:insideH w:val=\"nil\"/><w:insideV w:val=\"nil\"/>"
@@ -449,7 +301,7 @@ w_document(struct sb *b, struct wctx *w, bool header, bool footer)
 		    "w:w=\"3686\"/><w:gridCol w:w=\"5670\"/></w:tblGrid><w:tr>");
 		w_cell(b, w, lay.left, lay.nleft, 3686);
 		w_cell(b, w, lay.right, lay.nright, 5670);
-		sb_str(b, "</w:tr></w:tbl>");
+		gen_buf_str(b, "</w:tr></w:tbl>");
 		start = lay.end;
 	}
 	for (i = start; i < d->npara; i++)
@@ -457,12 +309,12 @@ w_document(struct sb *b, struct wctx *w, bool header, bool footer)
 		    GEN_BOX)
 			idx[n++] = i;
 	w_flow(b, w, idx, n);
-	sb_str(b, "<w:sectPr>");
+	gen_buf_str(b, "<w:sectPr>");
 	if (header)
-		sb_str(b, "<w:headerReference w:type=\"default\" r:id=\"rId2\"/>");
+		gen_buf_str(b, "<w:headerReference w:type=\"default\" r:id=\"rId2\"/>");
 	if (footer)
-		sb_str(b, "<w:footerReference w:type=\"default\" r:id=\"rId3\"/>");
-	sb_str(b, "<w:pgSz w:w=\"11906\" w:h=\"16838\"/><w:pgMar w:top=\"1134\" "
+		gen_buf_str(b, "<w:footerReference w:type=\"default\" r:id=\"rId3\"/>");
+	gen_buf_str(b, "<w:pgSz w:w=\"11906\" w:h=\"16838\"/><w:pgMar w:top=\"1134\" "
 	    "w:right=\"1134\" w:bottom=\"1134\" w:left=\"1701\" w:header=\"567\" "
 	    "w:footer=\"567\" w:gutter=\"0\"/></w:sectPr></w:body></w:document>");
 	free(idx);
@@ -470,7 +322,7 @@ w_document(struct sb *b, struct wctx *w, bool header, bool footer)
 
 /* Header, footer or comments: the paragraphs that stand there. */
 static bool
-w_side(struct sb *b, struct wctx *w, enum gen_where where, const char *root)
+w_side(struct gen_buf *b, struct wctx *w, enum gen_where where, const char *root)
 {
 	size_t i;
 	bool any = false;
@@ -480,9 +332,9 @@ w_side(struct sb *b, struct wctx *w, enum gen_where where, const char *root)
 			any = true;
 	if (!any)
 		return false;
-	sb_printf(b, XML_DECL "<w:%s " W_NS ">", root);
+	gen_buf_printf(b, XML_DECL "<w:%s " W_NS ">", root);
 	if (where == GEN_NOTE)
-		sb_str(b, "<w:comment w:id=\"0\" w:author=\"Văn thư\" "
+		gen_buf_str(b, "<w:comment w:id=\"0\" w:author=\"Văn thư\" "
 		    "w:date=\"2026-01-05T08:00:00Z\" w:initials=\"VT\">");
 	for (i = 0; i < w->d->npara; i++)
 		if (w->d->paras[i].where == where) {
@@ -492,8 +344,8 @@ w_side(struct sb *b, struct wctx *w, enum gen_where where, const char *root)
 			w_para(b, w, &p);
 		}
 	if (where == GEN_NOTE)
-		sb_str(b, "</w:comment>");
-	sb_printf(b, "</w:%s>", root);
+		gen_buf_str(b, "</w:comment>");
+	gen_buf_printf(b, "</w:%s>", root);
 	return true;
 }
 
@@ -532,7 +384,7 @@ word_write(const char *path, const struct gen_doc *d, enum w_variant v,
 	};
 	struct wctx w = {d, 0, false};
 	struct pkg k;
-	struct sb b = {0}, hdr = {0}, ftr = {0}, cmt = {0}, doc = {0};
+	struct gen_buf b = {0}, hdr = {0}, ftr = {0}, cmt = {0}, doc = {0};
 	bool header, footer, notes;
 
 	if (pkg_open(&k, path, err, errlen) != 0)
@@ -543,48 +395,48 @@ word_write(const char *path, const struct gen_doc *d, enum w_variant v,
 	w.comment = notes;
 	w_document(&doc, &w, header, footer);
 
-	sb_str(&b, XML_DECL "<Types xmlns=\"http://schemas.openxmlformats.org/"
+	gen_buf_str(&b, XML_DECL "<Types xmlns=\"http://schemas.openxmlformats.org/"
 	    "package/2006/content-types\"><Default Extension=\"rels\" "
 	    "ContentType=\"application/vnd.openxmlformats-package.relationships"
 	    "+xml\"/><Default Extension=\"xml\" ContentType=\"application/xml\"/>");
 	if (v == W_DOCM)
-		sb_str(&b, "<Default Extension=\"bin\" ContentType=\"application/"
+		gen_buf_str(&b, "<Default Extension=\"bin\" ContentType=\"application/"
 		    "vnd.ms-office.vbaProject\"/>");
-	sb_printf(&b, "<Override PartName=\"/word/document.xml\" ContentType="
+	gen_buf_printf(&b, "<Override PartName=\"/word/document.xml\" ContentType="
 	    "\"%s\"/><Override PartName=\"/word/styles.xml\" ContentType=\""
 	    CT_OFF "wordprocessingml.styles+xml\"/>", main_ct[v]);
 	if (header)
-		sb_str(&b, "<Override PartName=\"/word/header1.xml\" ContentType=\""
+		gen_buf_str(&b, "<Override PartName=\"/word/header1.xml\" ContentType=\""
 		    CT_OFF "wordprocessingml.header+xml\"/>");
 	if (footer)
-		sb_str(&b, "<Override PartName=\"/word/footer1.xml\" ContentType=\""
+		gen_buf_str(&b, "<Override PartName=\"/word/footer1.xml\" ContentType=\""
 		    CT_OFF "wordprocessingml.footer+xml\"/>");
 	if (notes)
-		sb_str(&b, "<Override PartName=\"/word/comments.xml\" "
+		gen_buf_str(&b, "<Override PartName=\"/word/comments.xml\" "
 		    "ContentType=\"" CT_OFF "wordprocessingml.comments+xml\"/>");
-	sb_str(&b, "<Override PartName=\"/docProps/core.xml\" ContentType="
+	gen_buf_str(&b, "<Override PartName=\"/docProps/core.xml\" ContentType="
 	    "\"application/vnd.openxmlformats-package.core-properties+xml\"/>"
 	    "</Types>");
 	pkg_add(&k, "[Content_Types].xml", &b);
 	package_rels(&k, "word/document.xml");
 
-	sb_printf(&b, XML_DECL "<Relationships xmlns=\"%s\"><Relationship "
+	gen_buf_printf(&b, XML_DECL "<Relationships xmlns=\"%s\"><Relationship "
 	    "Id=\"rId1\" Type=\"%sstyles\" Target=\"styles.xml\"/>", REL_NS,
 	    REL_T);
 	if (header)
-		sb_printf(&b, "<Relationship Id=\"rId2\" Type=\"%sheader\" "
+		gen_buf_printf(&b, "<Relationship Id=\"rId2\" Type=\"%sheader\" "
 		    "Target=\"header1.xml\"/>", REL_T);
 	if (footer)
-		sb_printf(&b, "<Relationship Id=\"rId3\" Type=\"%sfooter\" "
+		gen_buf_printf(&b, "<Relationship Id=\"rId3\" Type=\"%sfooter\" "
 		    "Target=\"footer1.xml\"/>", REL_T);
 	if (notes)
-		sb_printf(&b, "<Relationship Id=\"rId4\" Type=\"%scomments\" "
+		gen_buf_printf(&b, "<Relationship Id=\"rId4\" Type=\"%scomments\" "
 		    "Target=\"comments.xml\"/>", REL_T);
 	if (v == W_DOCM)
-		sb_str(&b, "<Relationship Id=\"rId5\" Type=\"http://schemas."
+		gen_buf_str(&b, "<Relationship Id=\"rId5\" Type=\"http://schemas."
 		    "microsoft.com/office/2006/relationships/vbaProject\" "
 		    "Target=\"vbaProject.bin\"/>");
-	sb_str(&b, "</Relationships>");
+	gen_buf_str(&b, "</Relationships>");
 	pkg_add(&k, "word/_rels/document.xml.rels", &b);
 	pkg_add(&k, "word/document.xml", &doc);
 	pkg_lit(&k, "word/styles.xml", w_styles);
@@ -598,7 +450,7 @@ word_write(const char *path, const struct gen_doc *d, enum w_variant v,
 		/* macros are never read: a few dummy bytes stand for them */
 		static const char vba[] = "\xD0\xCF\x11\xE0 vba (dummy)";
 
-		sb_add(&b, vba, sizeof(vba) - 1);
+		gen_buf_add(&b, vba, sizeof(vba) - 1);
 		pkg_add(&k, "word/vbaProject.bin", &b);
 	}
 	core_props(&k, d);
@@ -706,51 +558,51 @@ x_style(struct xfmt *f, const char *font, const struct gen_para *p)
 }
 
 struct xsheet {
-	struct sb data;		/* <row>s */
-	struct sb box;		/* drawing text box paragraphs */
+	struct gen_buf data;		/* <row>s */
+	struct gen_buf box;		/* drawing text box paragraphs */
 	unsigned rows;
 };
 
 static void
-x_cell(struct xsheet *s, struct sb *sst, unsigned *nsst, struct xfmt *f,
+x_cell(struct xsheet *s, struct gen_buf *sst, unsigned *nsst, struct xfmt *f,
     const struct gen_doc *d, const struct gen_para *p, char col,
     unsigned row)
 {
 	const char *font;
-	char *t = para_text(d, p, &font);
+	char *t = gen_para_text(d, p, &font);
 	unsigned xf = x_style(f, font, p);
 
-	sb_printf(&s->data, "<c r=\"%c%u\" s=\"%u\" t=\"s\"><v>%u</v></c>", col,
+	gen_buf_printf(&s->data, "<c r=\"%c%u\" s=\"%u\" t=\"s\"><v>%u</v></c>", col,
 	    row, xf, (*nsst)++);
-	sb_str(sst, "<si><t xml:space=\"preserve\">");
-	sb_xml(sst, t);
-	sb_str(sst, "</t></si>");
+	gen_buf_str(sst, "<si><t xml:space=\"preserve\">");
+	gen_buf_xml(sst, t);
+	gen_buf_str(sst, "</t></si>");
 	free(t);
 }
 
 static void
-x_box_para(struct sb *b, const struct gen_doc *d, const struct gen_para *p)
+x_box_para(struct gen_buf *b, const struct gen_doc *d, const struct gen_para *p)
 {
 	const char *font;
-	char *t = para_text(d, p, &font);
+	char *t = gen_para_text(d, p, &font);
 
-	sb_printf(b, "<a:p><a:pPr algn=\"%s\"/><a:r><a:rPr lang=\"vi-VN\" "
+	gen_buf_printf(b, "<a:p><a:pPr algn=\"%s\"/><a:r><a:rPr lang=\"vi-VN\" "
 	    "sz=\"1400\" b=\"%d\">", (p->flags & GEN_P_CENTER) ? "ctr" : "l",
 	    (p->flags & GEN_P_BOLD) != 0);
 	if (font != NULL)
-		sb_printf(b, "<a:latin typeface=\"%s\"/><a:cs typeface=\"%s\"/>",
+		gen_buf_printf(b, "<a:latin typeface=\"%s\"/><a:cs typeface=\"%s\"/>",
 		    font, font);
-	sb_str(b, "</a:rPr><a:t>");
-	sb_xml(b, t);
-	sb_str(b, "</a:t></a:r></a:p>");
+	gen_buf_str(b, "</a:rPr><a:t>");
+	gen_buf_xml(b, t);
+	gen_buf_str(b, "</a:t></a:r></a:p>");
 	free(t);
 }
 
 /* The page header: "&C" then the font when legacy, then the text. */
 static void
-x_header(struct sb *b, const struct gen_doc *d, enum gen_where where)
+x_header(struct gen_buf *b, const struct gen_doc *d, enum gen_where where)
 {
-	struct sb h = {0};
+	struct gen_buf h = {0};
 	size_t i;
 	const char *font;
 	char *t, *c;
@@ -758,21 +610,21 @@ x_header(struct sb *b, const struct gen_doc *d, enum gen_where where)
 	for (i = 0; i < d->npara; i++) {
 		if (d->paras[i].where != where)
 			continue;
-		t = para_text(d, &d->paras[i], &font);
-		sb_str(&h, h.len == 0 ? "&C" : "\n");
+		t = gen_para_text(d, &d->paras[i], &font);
+		gen_buf_str(&h, h.len == 0 ? "&C" : "\n");
 		if (font != NULL || (d->paras[i].flags & GEN_P_BOLD))
-			sb_printf(&h, "&\"%s,%s\"", font != NULL ? font :
+			gen_buf_printf(&h, "&\"%s,%s\"", font != NULL ? font :
 			    "Times New Roman", (d->paras[i].flags & GEN_P_BOLD)
 			    ? "Bold" : "Regular");
 		for (c = t; *c != '\0'; c++)
-			sb_add(&h, *c == '&' ? "&&" : c, *c == '&' ? 2 : 1);
+			gen_buf_add(&h, *c == '&' ? "&&" : c, *c == '&' ? 2 : 1);
 		free(t);
 	}
 	if (h.len == 0)
 		return;
-	sb_str(b, where == GEN_HEADER ? "<oddHeader>" : "<oddFooter>");
-	sb_xml(b, h.p);
-	sb_str(b, where == GEN_HEADER ? "</oddHeader>" : "</oddFooter>");
+	gen_buf_str(b, where == GEN_HEADER ? "<oddHeader>" : "<oddFooter>");
+	gen_buf_xml(b, h.p);
+	gen_buf_str(b, where == GEN_HEADER ? "</oddHeader>" : "</oddFooter>");
 	free(h.p);
 }
 
@@ -782,9 +634,9 @@ gen_xlsx_write(const char *path, const struct gen_doc *d, char *err,
 {
 	struct xsheet *sh;
 	struct xfmt fmt;
-	struct layout lay;
+	struct gen_letterhead lay;
 	struct pkg k;
-	struct sb b = {0}, sst = {0}, hf = {0};
+	struct gen_buf b = {0}, sst = {0}, hf = {0};
 	unsigned ns = 1, nsst = 0, i, row;
 	size_t p, start = 0;
 	char name[64];
@@ -793,10 +645,10 @@ gen_xlsx_write(const char *path, const struct gen_doc *d, char *err,
 		abort();
 	memset(&fmt, 0, sizeof(fmt));
 	x_style(&fmt, NULL, &(struct gen_para){"", GEN_BODY, 0});
-	if (layout(d, &lay)) {
+	if (gen_letterhead(d, &lay)) {
 		/* the letterhead across columns A and B */
 		for (i = 0; i < lay.nleft || i < lay.nright; i++) {
-			sb_printf(&sh[0].data, "<row r=\"%u\">", i + 1);
+			gen_buf_printf(&sh[0].data, "<row r=\"%u\">", i + 1);
 			if (i < lay.nleft && d->paras[lay.left[i]].where ==
 			    GEN_BODY)
 				x_cell(&sh[0], &sst, &nsst, &fmt, d,
@@ -804,7 +656,7 @@ gen_xlsx_write(const char *path, const struct gen_doc *d, char *err,
 			if (i < lay.nright)
 				x_cell(&sh[0], &sst, &nsst, &fmt, d,
 				    &d->paras[lay.right[i]], 'B', i + 1);
-			sb_str(&sh[0].data, "</row>");
+			gen_buf_str(&sh[0].data, "</row>");
 		}
 		for (i = 0; i < lay.nleft; i++)
 			if (d->paras[lay.left[i]].where == GEN_BOX)
@@ -823,9 +675,9 @@ gen_xlsx_write(const char *path, const struct gen_doc *d, char *err,
 			x_box_para(&s->box, d, q);
 		} else if (q->where == GEN_BODY || q->where == GEN_NOTE) {
 			row = ++s->rows;
-			sb_printf(&s->data, "<row r=\"%u\">", row);
+			gen_buf_printf(&s->data, "<row r=\"%u\">", row);
 			x_cell(s, &sst, &nsst, &fmt, d, q, 'A', row);
-			sb_str(&s->data, "</row>");
+			gen_buf_str(&s->data, "</row>");
 		}
 	}
 	x_header(&hf, d, GEN_HEADER);
@@ -841,7 +693,7 @@ gen_xlsx_write(const char *path, const struct gen_doc *d, char *err,
 		free(hf.p);
 		return -1;
 	}
-	sb_str(&b, XML_DECL "<Types xmlns=\"http://schemas.openxmlformats.org/"
+	gen_buf_str(&b, XML_DECL "<Types xmlns=\"http://schemas.openxmlformats.org/"
 	    "package/2006/content-types\"><Default Extension=\"rels\" "
 	    "ContentType=\"application/vnd.openxmlformats-package.relationships"
 	    "+xml\"/><Default Extension=\"xml\" ContentType=\"application/xml\"/>"
@@ -851,49 +703,49 @@ gen_xlsx_write(const char *path, const struct gen_doc *d, char *err,
 	    "PartName=\"/xl/sharedStrings.xml\" ContentType=\"" CT_OFF
 	    "spreadsheetml.sharedStrings+xml\"/>");
 	for (i = 0; i < ns; i++) {
-		sb_printf(&b, "<Override PartName=\"/xl/worksheets/sheet%u.xml\" "
+		gen_buf_printf(&b, "<Override PartName=\"/xl/worksheets/sheet%u.xml\" "
 		    "ContentType=\"" CT_OFF "spreadsheetml.worksheet+xml\"/>",
 		    i + 1);
 		if (sh[i].box.len > 0)
-			sb_printf(&b, "<Override PartName=\"/xl/drawings/"
+			gen_buf_printf(&b, "<Override PartName=\"/xl/drawings/"
 			    "drawing%u.xml\" ContentType=\"" CT_OFF
 			    "drawing+xml\"/>", i + 1);
 	}
-	sb_str(&b, "<Override PartName=\"/docProps/core.xml\" ContentType="
+	gen_buf_str(&b, "<Override PartName=\"/docProps/core.xml\" ContentType="
 	    "\"application/vnd.openxmlformats-package.core-properties+xml\"/>"
 	    "</Types>");
 	pkg_add(&k, "[Content_Types].xml", &b);
 	package_rels(&k, "xl/workbook.xml");
 
-	sb_str(&b, XML_DECL "<workbook " S_NS "><bookViews><workbookView/>"
+	gen_buf_str(&b, XML_DECL "<workbook " S_NS "><bookViews><workbookView/>"
 	    "</bookViews><sheets>");
 	for (i = 0; i < ns; i++)
-		sb_printf(&b, "<sheet name=\"Trang %u\" sheetId=\"%u\" "
+		gen_buf_printf(&b, "<sheet name=\"Trang %u\" sheetId=\"%u\" "
 		    "r:id=\"rId%u\"/>", i + 1, i + 1, i + 10);
-	sb_str(&b, "</sheets></workbook>");
+	gen_buf_str(&b, "</sheets></workbook>");
 	pkg_add(&k, "xl/workbook.xml", &b);
-	sb_printf(&b, XML_DECL "<Relationships xmlns=\"%s\"><Relationship "
+	gen_buf_printf(&b, XML_DECL "<Relationships xmlns=\"%s\"><Relationship "
 	    "Id=\"rId1\" Type=\"%sstyles\" Target=\"styles.xml\"/>"
 	    "<Relationship Id=\"rId2\" Type=\"%ssharedStrings\" "
 	    "Target=\"sharedStrings.xml\"/>", REL_NS, REL_T, REL_T);
 	for (i = 0; i < ns; i++)
-		sb_printf(&b, "<Relationship Id=\"rId%u\" Type=\"%sworksheet\" "
+		gen_buf_printf(&b, "<Relationship Id=\"rId%u\" Type=\"%sworksheet\" "
 		    "Target=\"worksheets/sheet%u.xml\"/>", i + 10, REL_T, i + 1);
-	sb_str(&b, "</Relationships>");
+	gen_buf_str(&b, "</Relationships>");
 	pkg_add(&k, "xl/_rels/workbook.xml.rels", &b);
 
-	sb_printf(&b, XML_DECL "<sst " S_NS " count=\"%u\" uniqueCount=\"%u\">",
+	gen_buf_printf(&b, XML_DECL "<sst " S_NS " count=\"%u\" uniqueCount=\"%u\">",
 	    nsst, nsst);
-	sb_add(&b, sst.p != NULL ? sst.p : "", sst.len);
-	sb_str(&b, "</sst>");
+	gen_buf_add(&b, sst.p != NULL ? sst.p : "", sst.len);
+	gen_buf_str(&b, "</sst>");
 	pkg_add(&k, "xl/sharedStrings.xml", &b);
 
-	sb_printf(&b, XML_DECL "<styleSheet " S_NS "><fonts count=\"%u\">",
+	gen_buf_printf(&b, XML_DECL "<styleSheet " S_NS "><fonts count=\"%u\">",
 	    fmt.nfont);
 	for (i = 0; i < fmt.nfont; i++)
-		sb_printf(&b, "<font>%s<sz val=\"13\"/><name val=\"%s\"/>"
+		gen_buf_printf(&b, "<font>%s<sz val=\"13\"/><name val=\"%s\"/>"
 		    "</font>", fmt.bold[i] ? "<b/>" : "", fmt.font[i]);
-	sb_str(&b, "</fonts><fills count=\"2\"><fill><patternFill "
+	gen_buf_str(&b, "</fonts><fills count=\"2\"><fill><patternFill "
 	    "patternType=\"none\"/></fill><fill><patternFill patternType="
 	    "\"gray125\"/></fill></fills><borders count=\"2\"><border><left/>"
 	    "<right/><top/><bottom/><diagonal/></border><border><left "
@@ -903,49 +755,49 @@ gen_xlsx_write(const char *path, const struct gen_doc *d, char *err,
 	    "<diagonal/></border></borders><cellStyleXfs count=\"1\"><xf "
 	    "numFmtId=\"0\" fontId=\"0\" fillId=\"0\" borderId=\"0\"/>"
 	    "</cellStyleXfs>");
-	sb_printf(&b, "<cellXfs count=\"%u\">", fmt.nxf);
+	gen_buf_printf(&b, "<cellXfs count=\"%u\">", fmt.nxf);
 	for (i = 0; i < fmt.nxf; i++) {
-		sb_printf(&b, "<xf numFmtId=\"0\" fontId=\"%u\" fillId=\"0\" "
+		gen_buf_printf(&b, "<xf numFmtId=\"0\" fontId=\"%u\" fillId=\"0\" "
 		    "borderId=\"%u\" xfId=\"0\" applyFont=\"1\"%s>",
 		    fmt.xf_font[i], fmt.xf_border[i] ? 1u : 0u,
 		    fmt.xf_border[i] ? " applyBorder=\"1\"" : "");
 		if (fmt.xf_center[i])
-			sb_str(&b, "<alignment horizontal=\"center\"/>");
-		sb_str(&b, "</xf>");
+			gen_buf_str(&b, "<alignment horizontal=\"center\"/>");
+		gen_buf_str(&b, "</xf>");
 	}
-	sb_str(&b, "</cellXfs><cellStyles count=\"1\"><cellStyle name=\"Normal\" "
+	gen_buf_str(&b, "</cellXfs><cellStyles count=\"1\"><cellStyle name=\"Normal\" "
 	    "xfId=\"0\" builtinId=\"0\"/></cellStyles></styleSheet>");
 	pkg_add(&k, "xl/styles.xml", &b);
 
 	for (i = 0; i < ns; i++) {
-		sb_printf(&b, XML_DECL "<worksheet " S_NS "><cols><col min=\"1\" "
+		gen_buf_printf(&b, XML_DECL "<worksheet " S_NS "><cols><col min=\"1\" "
 		    "max=\"1\" width=\"60\" customWidth=\"1\"/><col min=\"2\" "
 		    "max=\"2\" width=\"45\" customWidth=\"1\"/></cols><sheetData>");
 		if (sh[i].data.len > 0)
-			sb_add(&b, sh[i].data.p, sh[i].data.len);
-		sb_str(&b, "</sheetData><pageMargins left=\"0.7\" right=\"0.7\" "
+			gen_buf_add(&b, sh[i].data.p, sh[i].data.len);
+		gen_buf_str(&b, "</sheetData><pageMargins left=\"0.7\" right=\"0.7\" "
 		    "top=\"0.75\" bottom=\"0.75\" header=\"0.3\" "
 		    "footer=\"0.3\"/>");
 		if (hf.len > 0) {
-			sb_str(&b, "<headerFooter>");
-			sb_add(&b, hf.p, hf.len);
-			sb_str(&b, "</headerFooter>");
+			gen_buf_str(&b, "<headerFooter>");
+			gen_buf_add(&b, hf.p, hf.len);
+			gen_buf_str(&b, "</headerFooter>");
 		}
 		if (sh[i].box.len > 0)
-			sb_str(&b, "<drawing r:id=\"rId1\"/>");
-		sb_str(&b, "</worksheet>");
+			gen_buf_str(&b, "<drawing r:id=\"rId1\"/>");
+		gen_buf_str(&b, "</worksheet>");
 		snprintf(name, sizeof(name), "xl/worksheets/sheet%u.xml", i + 1);
 		pkg_add(&k, name, &b);
 		if (sh[i].box.len == 0)
 			continue;
-		sb_printf(&b, XML_DECL "<Relationships xmlns=\"%s\">"
+		gen_buf_printf(&b, XML_DECL "<Relationships xmlns=\"%s\">"
 		    "<Relationship Id=\"rId1\" Type=\"%sdrawing\" Target=\""
 		    "../drawings/drawing%u.xml\"/></Relationships>", REL_NS,
 		    REL_T, i + 1);
 		snprintf(name, sizeof(name),
 		    "xl/worksheets/_rels/sheet%u.xml.rels", i + 1);
 		pkg_add(&k, name, &b);
-		sb_str(&b, XML_DECL "<xdr:wsDr xmlns:xdr=\"http://schemas."
+		gen_buf_str(&b, XML_DECL "<xdr:wsDr xmlns:xdr=\"http://schemas."
 		    "openxmlformats.org/drawingml/2006/spreadsheetDrawing\" "
 		    "xmlns:a=\"http://schemas.openxmlformats.org/drawingml/2006/"
 		    "main\"><xdr:twoCellAnchor><xdr:from><xdr:col>2</xdr:col>"
@@ -960,8 +812,8 @@ gen_xlsx_write(const char *path, const struct gen_doc *d, char *err,
 		    "<a:ln w=\"19050\"><a:solidFill><a:srgbClr val=\"C00000\"/>"
 		    "</a:solidFill></a:ln></xdr:spPr><xdr:txBody><a:bodyPr "
 		    "wrap=\"square\"/><a:lstStyle/>");
-		sb_add(&b, sh[i].box.p, sh[i].box.len);
-		sb_str(&b, "</xdr:txBody></xdr:sp><xdr:clientData/>"
+		gen_buf_add(&b, sh[i].box.p, sh[i].box.len);
+		gen_buf_str(&b, "</xdr:txBody></xdr:sp><xdr:clientData/>"
 		    "</xdr:twoCellAnchor></xdr:wsDr>");
 		snprintf(name, sizeof(name), "xl/drawings/drawing%u.xml", i + 1);
 		pkg_add(&k, name, &b);
@@ -1039,7 +891,7 @@ static const char p_layout[] = XML_DECL
     "<a:masterClrMapping/></p:clrMapOvr></p:sldLayout>";
 
 static void
-p_paras(struct sb *b, const struct gen_doc *d, const size_t *idx, size_t n)
+p_paras(struct gen_buf *b, const struct gen_doc *d, const size_t *idx, size_t n)
 {
 	size_t i;
 
@@ -1049,30 +901,30 @@ p_paras(struct sb *b, const struct gen_doc *d, const size_t *idx, size_t n)
 
 /* A shape with its paragraphs: a text box, framed or not. */
 static void
-p_shape(struct sb *b, unsigned id, const char *name, long y, long cy,
+p_shape(struct gen_buf *b, unsigned id, const char *name, long y, long cy,
     bool framed, const struct gen_doc *d, const size_t *idx, size_t n)
 {
-	sb_printf(b, "<p:sp><p:nvSpPr><p:cNvPr id=\"%u\" name=\"%s %u\"/>"
+	gen_buf_printf(b, "<p:sp><p:nvSpPr><p:cNvPr id=\"%u\" name=\"%s %u\"/>"
 	    "<p:cNvSpPr txBox=\"1\"/><p:nvPr/></p:nvSpPr><p:spPr><a:xfrm>"
 	    "<a:off x=\"457200\" y=\"%ld\"/><a:ext cx=\"8229600\" cy=\"%ld\"/>"
 	    "</a:xfrm><a:prstGeom prst=\"rect\"><a:avLst/></a:prstGeom>", id,
 	    name, id, y, cy);
 	if (framed)
-		sb_str(b, "<a:ln w=\"19050\"><a:solidFill><a:srgbClr "
+		gen_buf_str(b, "<a:ln w=\"19050\"><a:solidFill><a:srgbClr "
 		    "val=\"C00000\"/></a:solidFill></a:ln>");
 	else
-		sb_str(b, "<a:noFill/>");
-	sb_str(b, "</p:spPr><p:txBody><a:bodyPr wrap=\"square\"><a:normAutofit/>"
+		gen_buf_str(b, "<a:noFill/>");
+	gen_buf_str(b, "</p:spPr><p:txBody><a:bodyPr wrap=\"square\"><a:normAutofit/>"
 	    "</a:bodyPr><a:lstStyle/>");
 	p_paras(b, d, idx, n);
-	sb_str(b, "</p:txBody></p:sp>");
+	gen_buf_str(b, "</p:txBody></p:sp>");
 }
 
 int
 gen_pptx_write(const char *path, const struct gen_doc *d, char *err,
     size_t errlen)
 {
-	struct sb *body, *box, b = {0}, notes = {0};
+	struct gen_buf *body, *box, b = {0}, notes = {0};
 	size_t *idx, *hidx, nh = 0, p, i, nb;
 	unsigned ns = 1;
 	struct pkg k;
@@ -1102,7 +954,7 @@ gen_pptx_write(const char *path, const struct gen_doc *d, char *err,
 		ns = 0;
 		goto out;
 	}
-	sb_str(&b, XML_DECL "<Types xmlns=\"http://schemas.openxmlformats.org/"
+	gen_buf_str(&b, XML_DECL "<Types xmlns=\"http://schemas.openxmlformats.org/"
 	    "package/2006/content-types\"><Default Extension=\"rels\" "
 	    "ContentType=\"application/vnd.openxmlformats-package.relationships"
 	    "+xml\"/><Default Extension=\"xml\" ContentType=\"application/xml\"/>"
@@ -1114,46 +966,46 @@ gen_pptx_write(const char *path, const struct gen_doc *d, char *err,
 	    "presentationml.slideLayout+xml\"/><Override PartName=\"/ppt/theme/"
 	    "theme1.xml\" ContentType=\"" CT_OFF "theme+xml\"/>");
 	for (i = 0; i < ns; i++)
-		sb_printf(&b, "<Override PartName=\"/ppt/slides/slide%zu.xml\" "
+		gen_buf_printf(&b, "<Override PartName=\"/ppt/slides/slide%zu.xml\" "
 		    "ContentType=\"" CT_OFF "presentationml.slide+xml\"/>", i + 1);
 	if (notes.len > 0)
-		sb_str(&b, "<Override PartName=\"/ppt/notesSlides/notesSlide1.xml\" "
+		gen_buf_str(&b, "<Override PartName=\"/ppt/notesSlides/notesSlide1.xml\" "
 		    "ContentType=\"" CT_OFF "presentationml.notesSlide+xml\"/>");
-	sb_str(&b, "<Override PartName=\"/docProps/core.xml\" ContentType="
+	gen_buf_str(&b, "<Override PartName=\"/docProps/core.xml\" ContentType="
 	    "\"application/vnd.openxmlformats-package.core-properties+xml\"/>"
 	    "</Types>");
 	pkg_add(&k, "[Content_Types].xml", &b);
 	package_rels(&k, "ppt/presentation.xml");
 
-	sb_str(&b, XML_DECL "<p:presentation " P_NS "><p:sldMasterIdLst>"
+	gen_buf_str(&b, XML_DECL "<p:presentation " P_NS "><p:sldMasterIdLst>"
 	    "<p:sldMasterId id=\"2147483648\" r:id=\"rId1\"/></p:sldMasterIdLst>"
 	    "<p:sldIdLst>");
 	for (i = 0; i < ns; i++)
-		sb_printf(&b, "<p:sldId id=\"%zu\" r:id=\"rId%zu\"/>", 256 + i,
+		gen_buf_printf(&b, "<p:sldId id=\"%zu\" r:id=\"rId%zu\"/>", 256 + i,
 		    i + 10);
-	sb_str(&b, "</p:sldIdLst><p:sldSz cx=\"9144000\" cy=\"6858000\" "
+	gen_buf_str(&b, "</p:sldIdLst><p:sldSz cx=\"9144000\" cy=\"6858000\" "
 	    "type=\"screen4x3\"/><p:notesSz cx=\"6858000\" cy=\"9144000\"/>"
 	    "</p:presentation>");
 	pkg_add(&k, "ppt/presentation.xml", &b);
-	sb_printf(&b, XML_DECL "<Relationships xmlns=\"%s\"><Relationship "
+	gen_buf_printf(&b, XML_DECL "<Relationships xmlns=\"%s\"><Relationship "
 	    "Id=\"rId1\" Type=\"%sslideMaster\" Target=\"slideMasters/"
 	    "slideMaster1.xml\"/><Relationship Id=\"rId2\" Type=\"%stheme\" "
 	    "Target=\"theme/theme1.xml\"/>", REL_NS, REL_T, REL_T);
 	for (i = 0; i < ns; i++)
-		sb_printf(&b, "<Relationship Id=\"rId%zu\" Type=\"%sslide\" "
+		gen_buf_printf(&b, "<Relationship Id=\"rId%zu\" Type=\"%sslide\" "
 		    "Target=\"slides/slide%zu.xml\"/>", i + 10, REL_T, i + 1);
-	sb_str(&b, "</Relationships>");
+	gen_buf_str(&b, "</Relationships>");
 	pkg_add(&k, "ppt/_rels/presentation.xml.rels", &b);
 	pkg_lit(&k, "ppt/theme/theme1.xml", p_theme);
 	pkg_lit(&k, "ppt/slideMasters/slideMaster1.xml", p_master);
-	sb_printf(&b, XML_DECL "<Relationships xmlns=\"%s\"><Relationship "
+	gen_buf_printf(&b, XML_DECL "<Relationships xmlns=\"%s\"><Relationship "
 	    "Id=\"rId1\" Type=\"%sslideLayout\" Target=\"../slideLayouts/"
 	    "slideLayout1.xml\"/><Relationship Id=\"rId2\" Type=\"%stheme\" "
 	    "Target=\"../theme/theme1.xml\"/></Relationships>", REL_NS, REL_T,
 	    REL_T);
 	pkg_add(&k, "ppt/slideMasters/_rels/slideMaster1.xml.rels", &b);
 	pkg_lit(&k, "ppt/slideLayouts/slideLayout1.xml", p_layout);
-	sb_printf(&b, XML_DECL "<Relationships xmlns=\"%s\"><Relationship "
+	gen_buf_printf(&b, XML_DECL "<Relationships xmlns=\"%s\"><Relationship "
 	    "Id=\"rId1\" Type=\"%sslideMaster\" Target=\"../slideMasters/"
 	    "slideMaster1.xml\"/></Relationships>", REL_NS, REL_T);
 	pkg_add(&k, "ppt/slideLayouts/_rels/slideLayout1.xml.rels", &b);
@@ -1161,14 +1013,14 @@ gen_pptx_write(const char *path, const struct gen_doc *d, char *err,
 	for (i = 0; i < ns; i++) {
 		unsigned id = 2;
 
-		sb_str(&b, XML_DECL "<p:sld " P_NS "><p:cSld><p:spTree>"
+		gen_buf_str(&b, XML_DECL "<p:sld " P_NS "><p:cSld><p:spTree>"
 		    "<p:nvGrpSpPr><p:cNvPr id=\"1\" name=\"\"/><p:cNvGrpSpPr/>"
 		    "<p:nvPr/></p:nvGrpSpPr><p:grpSpPr/>");
 		if (i == 0 && nh > 0)
 			p_shape(&b, id++, "Header", 100000, 400000, false, d,
 			    hidx, nh);
 		if (box[i].len > 0) {
-			sb_printf(&b, "<p:sp><p:nvSpPr><p:cNvPr id=\"%u\" "
+			gen_buf_printf(&b, "<p:sp><p:nvSpPr><p:cNvPr id=\"%u\" "
 			    "name=\"Stamp\"/><p:cNvSpPr txBox=\"1\"/><p:nvPr/>"
 			    "</p:nvSpPr><p:spPr><a:xfrm><a:off x=\"6400800\" "
 			    "y=\"500000\"/><a:ext cx=\"2286000\" cy=\"600000\"/>"
@@ -1176,48 +1028,48 @@ gen_pptx_write(const char *path, const struct gen_doc *d, char *err,
 			    "</a:prstGeom><a:ln w=\"19050\"><a:solidFill>"
 			    "<a:srgbClr val=\"C00000\"/></a:solidFill></a:ln>"
 			    "</p:spPr><p:txBody><a:bodyPr/><a:lstStyle/>", id++);
-			sb_add(&b, box[i].p, box[i].len);
-			sb_str(&b, "</p:txBody></p:sp>");
+			gen_buf_add(&b, box[i].p, box[i].len);
+			gen_buf_str(&b, "</p:txBody></p:sp>");
 		}
 		nb = 0;
-		sb_printf(&b, "<p:sp><p:nvSpPr><p:cNvPr id=\"%u\" name=\"Nội "
+		gen_buf_printf(&b, "<p:sp><p:nvSpPr><p:cNvPr id=\"%u\" name=\"Nội "
 		    "dung\"/><p:cNvSpPr><a:spLocks noGrp=\"1\"/></p:cNvSpPr>"
 		    "<p:nvPr><p:ph type=\"body\" idx=\"1\"/></p:nvPr></p:nvSpPr>"
 		    "<p:spPr><a:xfrm><a:off x=\"457200\" y=\"1200000\"/><a:ext "
 		    "cx=\"8229600\" cy=\"5400000\"/></a:xfrm></p:spPr><p:txBody>"
 		    "<a:bodyPr><a:normAutofit/></a:bodyPr><a:lstStyle/>", id++);
 		if (body[i].len > 0)
-			sb_add(&b, body[i].p, body[i].len);
+			gen_buf_add(&b, body[i].p, body[i].len);
 		else
-			sb_str(&b, "<a:p/>");
-		sb_str(&b, "</p:txBody></p:sp></p:spTree></p:cSld><p:clrMapOvr>"
+			gen_buf_str(&b, "<a:p/>");
+		gen_buf_str(&b, "</p:txBody></p:sp></p:spTree></p:cSld><p:clrMapOvr>"
 		    "<a:masterClrMapping/></p:clrMapOvr></p:sld>");
 		(void)nb;
 		snprintf(name, sizeof(name), "ppt/slides/slide%zu.xml", i + 1);
 		pkg_add(&k, name, &b);
-		sb_printf(&b, XML_DECL "<Relationships xmlns=\"%s\">"
+		gen_buf_printf(&b, XML_DECL "<Relationships xmlns=\"%s\">"
 		    "<Relationship Id=\"rId1\" Type=\"%sslideLayout\" Target=\""
 		    "../slideLayouts/slideLayout1.xml\"/>", REL_NS, REL_T);
 		if (i == 0 && notes.len > 0)
-			sb_printf(&b, "<Relationship Id=\"rId2\" Type=\"%s"
+			gen_buf_printf(&b, "<Relationship Id=\"rId2\" Type=\"%s"
 			    "notesSlide\" Target=\"../notesSlides/notesSlide1.xml"
 			    "\"/>", REL_T);
-		sb_str(&b, "</Relationships>");
+		gen_buf_str(&b, "</Relationships>");
 		snprintf(name, sizeof(name), "ppt/slides/_rels/slide%zu.xml.rels",
 		    i + 1);
 		pkg_add(&k, name, &b);
 	}
 	if (notes.len > 0) {
-		sb_str(&b, XML_DECL "<p:notes " P_NS "><p:cSld><p:spTree>"
+		gen_buf_str(&b, XML_DECL "<p:notes " P_NS "><p:cSld><p:spTree>"
 		    "<p:nvGrpSpPr><p:cNvPr id=\"1\" name=\"\"/><p:cNvGrpSpPr/>"
 		    "<p:nvPr/></p:nvGrpSpPr><p:grpSpPr/><p:sp><p:nvSpPr>"
 		    "<p:cNvPr id=\"2\" name=\"Notes\"/><p:cNvSpPr/><p:nvPr>"
 		    "<p:ph type=\"body\" idx=\"1\"/></p:nvPr></p:nvSpPr><p:spPr/>"
 		    "<p:txBody><a:bodyPr/><a:lstStyle/>");
-		sb_add(&b, notes.p, notes.len);
-		sb_str(&b, "</p:txBody></p:sp></p:spTree></p:cSld></p:notes>");
+		gen_buf_add(&b, notes.p, notes.len);
+		gen_buf_str(&b, "</p:txBody></p:sp></p:spTree></p:cSld></p:notes>");
 		pkg_add(&k, "ppt/notesSlides/notesSlide1.xml", &b);
-		sb_printf(&b, XML_DECL "<Relationships xmlns=\"%s\">"
+		gen_buf_printf(&b, XML_DECL "<Relationships xmlns=\"%s\">"
 		    "<Relationship Id=\"rId1\" Type=\"%sslide\" Target=\""
 		    "../slides/slide1.xml\"/></Relationships>", REL_NS, REL_T);
 		pkg_add(&k, "ppt/notesSlides/_rels/notesSlide1.xml.rels", &b);

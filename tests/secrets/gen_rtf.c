@@ -14,55 +14,27 @@
 
 #include "gen.h"
 
-struct rbuf {
-	char *p;
-	size_t len, cap;
-};
-
-static void
-rb_add(struct rbuf *b, const char *s, size_t n)
-{
-	if (b->len + n + 1 > b->cap) {
-		size_t cap = b->cap ? b->cap : 8192;
-
-		while (cap < b->len + n + 1)
-			cap *= 2;
-		if ((b->p = realloc(b->p, cap)) == NULL)
-			abort();
-		b->cap = cap;
-	}
-	memcpy(b->p + b->len, s, n);
-	b->len += n;
-	b->p[b->len] = '\0';
-}
-
-static void
-rb_str(struct rbuf *b, const char *s)
-{
-	rb_add(b, s, strlen(s));
-}
-
 /* A byte of text: ASCII as is (RTF's specials escaped), others \'hh. */
 static void
-rb_byte(struct rbuf *b, unsigned char c)
+rb_byte(struct gen_buf *b, unsigned char c)
 {
 	char t[8];
 
 	if (c == '\\' || c == '{' || c == '}') {
 		t[0] = '\\';
 		t[1] = (char)c;
-		rb_add(b, t, 2);
+		gen_buf_add(b, t, 2);
 	} else if (c >= 0x20 && c < 0x80)
-		rb_add(b, (const char *)&c, 1);
+		gen_buf_add(b, (const char *)&c, 1);
 	else {
 		snprintf(t, sizeof(t), "\\'%02x", c);
-		rb_str(b, t);
+		gen_buf_str(b, t);
 	}
 }
 
 /* Unicode text (NFC or NFD) as Word writes it with \uc1. */
 static void
-rb_unicode(struct rbuf *b, const char *s)
+rb_unicode(struct gen_buf *b, const char *s)
 {
 	const utf8proc_uint8_t *p = (const utf8proc_uint8_t *)s;
 	utf8proc_int32_t cp;
@@ -80,12 +52,12 @@ rb_unicode(struct rbuf *b, const char *s)
 		else if (cp < 0x10000) {
 			snprintf(t, sizeof(t), "\\u%d?", cp < 0x8000 ? (int)cp :
 			    (int)cp - 65536);
-			rb_str(b, t);
+			gen_buf_str(b, t);
 		} else {
 			snprintf(t, sizeof(t), "\\u%d?\\u%d?",
 			    (int)(0xD800 + ((cp - 0x10000) >> 10)) - 65536,
 			    (int)(0xDC00 + (cp & 0x3FF)) - 65536);
-			rb_str(b, t);
+			gen_buf_str(b, t);
 		}
 	}
 }
@@ -94,7 +66,7 @@ rb_unicode(struct rbuf *b, const char *s)
 enum { F_UNI = 0, F_TCVN3, F_TCVN3H, F_VNI };
 
 static void
-rb_text(struct rbuf *b, const struct gen_doc *d, const struct gen_para *p)
+rb_text(struct gen_buf *b, const struct gen_doc *d, const struct gen_para *p)
 {
 	bool caps = (p->flags & GEN_P_CAPS) != 0;
 	unsigned char *raw;
@@ -107,7 +79,7 @@ rb_text(struct rbuf *b, const struct gen_doc *d, const struct gen_para *p)
 	else if (d->enc == GEN_ENC_VNI)
 		font = F_VNI;
 	snprintf(t, sizeof(t), "{\\f%d ", font);
-	rb_str(b, t);
+	gen_buf_str(b, t);
 	switch (d->enc) {
 	case GEN_ENC_TCVN3:
 	case GEN_ENC_VNI:
@@ -131,23 +103,23 @@ rb_text(struct rbuf *b, const struct gen_doc *d, const struct gen_para *p)
 		rb_unicode(b, p->text);
 		break;
 	}
-	rb_str(b, "}");
+	gen_buf_str(b, "}");
 }
 
 /* One paragraph with its formatting, ended by \par. */
 static void
-rb_para(struct rbuf *b, const struct gen_doc *d, const struct gen_para *p)
+rb_para(struct gen_buf *b, const struct gen_doc *d, const struct gen_para *p)
 {
-	rb_str(b, "\\pard\\plain\\fs26");
+	gen_buf_str(b, "\\pard\\plain\\fs26");
 	if (p->flags & GEN_P_CENTER)
-		rb_str(b, "\\qc");
+		gen_buf_str(b, "\\qc");
 	if (p->flags & GEN_P_FRAMED)
-		rb_str(b, "\\box\\brdrs\\brdrw15\\brsp40");
+		gen_buf_str(b, "\\box\\brdrs\\brdrw15\\brsp40");
 	if (p->flags & GEN_P_BOLD)
-		rb_str(b, "\\b");
-	rb_str(b, " ");
+		gen_buf_str(b, "\\b");
+	gen_buf_str(b, " ");
 	rb_text(b, d, p);
-	rb_str(b, "\\par\n");
+	gen_buf_str(b, "\\par\n");
 }
 
 bool
@@ -161,24 +133,24 @@ int
 gen_rtf_write(const char *path, const struct gen_doc *d, char *err,
     size_t errlen)
 {
-	struct rbuf b = {0};
+	struct gen_buf b = {0};
 	size_t i;
 	int rc;
 
-	rb_str(&b, d->enc == GEN_ENC_CP1258 ?
+	gen_buf_str(&b, d->enc == GEN_ENC_CP1258 ?
 	    "{\\rtf1\\ansi\\ansicpg1258\\deff0\\uc1\n" :
 	    "{\\rtf1\\ansi\\ansicpg1252\\deff0\\uc1\n");
-	rb_str(&b, "{\\fonttbl");
-	rb_str(&b, d->enc == GEN_ENC_CP1258 ?
+	gen_buf_str(&b, "{\\fonttbl");
+	gen_buf_str(&b, d->enc == GEN_ENC_CP1258 ?
 	    "{\\f0\\froman\\fcharset163 Times New Roman;}" :
 	    "{\\f0\\froman\\fcharset0 Times New Roman;}");
-	rb_str(&b, "{\\f1\\froman\\fcharset0 .VnTime;}"
+	gen_buf_str(&b, "{\\f1\\froman\\fcharset0 .VnTime;}"
 	    "{\\f2\\froman\\fcharset0 .VnTimeH;}"
 	    "{\\f3\\froman\\fcharset0 VNI-Times;}}\n"
 	    "{\\colortbl;\\red0\\green0\\blue0;\\red255\\green0\\blue0;}\n"
 	    "{\\stylesheet{\\fs26 Normal;}}\n{\\info{\\title ");
 	rb_unicode(&b, d->title != NULL ? d->title : "");
-	rb_str(&b, "}{\\author UBND}}\n\\paperw11906\\paperh16838"
+	gen_buf_str(&b, "}{\\author UBND}}\n\\paperw11906\\paperh16838"
 	    "\\margl1701\\margr1134\\margt1134\\margb1134\n\\sectd\n");
 	/* headers and footers belong to the section: before the body */
 	for (i = 0; i < d->npara; i++) {
@@ -186,42 +158,42 @@ gen_rtf_write(const char *path, const struct gen_doc *d, char *err,
 
 		if (p->where != GEN_HEADER && p->where != GEN_FOOTER)
 			continue;
-		rb_str(&b, p->where == GEN_HEADER ? "{\\header " :
+		gen_buf_str(&b, p->where == GEN_HEADER ? "{\\header " :
 		    "{\\footer ");
 		rb_para(&b, d, p);
-		rb_str(&b, "}\n");
+		gen_buf_str(&b, "}\n");
 	}
 	for (i = 0; i < d->npara; i++) {
 		const struct gen_para *p = &d->paras[i];
 
 		if (p->flags & GEN_P_PAGEBREAK)
-			rb_str(&b, "\\page\n");
+			gen_buf_str(&b, "\\page\n");
 		switch (p->where) {
 		case GEN_BODY:
 			rb_para(&b, d, p);
 			break;
 		case GEN_BOX:
-			rb_str(&b, "{\\shp{\\*\\shpinst\\shpleft6000\\shptop0"
+			gen_buf_str(&b, "{\\shp{\\*\\shpinst\\shpleft6000\\shptop0"
 			    "\\shpright9000\\shpbottom600\\shpwr3"
 			    "{\\sp{\\sn shapeType}{\\sv 202}}"
 			    "{\\sp{\\sn fLine}{\\sv 1}}{\\shptxt ");
 			rb_para(&b, d, p);
-			rb_str(&b, "}}{\\shprslt{\\*\\do\\dobxcolumn"
+			gen_buf_str(&b, "}}{\\shprslt{\\*\\do\\dobxcolumn"
 			    "\\dptxbx{\\dptxbxtext\\pard\\plain "
 			    "}}}}\n");
 			break;
 		case GEN_NOTE:
-			rb_str(&b, "{\\super\\chftn}{\\footnote\\pard\\plain "
+			gen_buf_str(&b, "{\\super\\chftn}{\\footnote\\pard\\plain "
 			    "{\\super\\chftn} ");
 			rb_text(&b, d, p);
-			rb_str(&b, "\\par}\n");
+			gen_buf_str(&b, "\\par}\n");
 			break;
 		case GEN_HEADER:
 		case GEN_FOOTER:
 			break;
 		}
 	}
-	rb_str(&b, "}\n");
+	gen_buf_str(&b, "}\n");
 	rc = gen_write_file(path, b.p, b.len, err, errlen);
 	free(b.p);
 	return rc;

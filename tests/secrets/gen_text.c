@@ -10,6 +10,7 @@
  * RFC 1456 VIQR, Windows-1258), apart from src/secrets/vienc.c on purpose.
  */
 #include <errno.h>
+#include <stdarg.h>
 #include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -102,59 +103,88 @@ gen_write_file(const char *path, const void *buf, size_t len, char *err,
 
 /* --- a growing byte buffer ------------------------------------------------- */
 
-struct buf {
-	unsigned char *p;
-	size_t len, cap;
-};
-
-static void
-buf_add(struct buf *b, const void *s, size_t n)
+void
+gen_buf_add(struct gen_buf *b, const void *s, size_t n)
 {
 	if (b->len + n + 1 > b->cap) {
-		size_t cap = b->cap ? b->cap : 64;
+		size_t cap = b->cap ? b->cap : 1024;
 
 		while (cap < b->len + n + 1)
 			cap *= 2;
-		b->p = realloc(b->p, cap);
-		if (b->p == NULL)
+		if ((b->p = realloc(b->p, cap)) == NULL)
 			abort();
 		b->cap = cap;
 	}
-	memcpy(b->p + b->len, s, n);
+	if (n > 0)
+		memcpy(b->p + b->len, s, n);
 	b->len += n;
 	b->p[b->len] = '\0';
 }
 
+void
+gen_buf_str(struct gen_buf *b, const char *s)
+{
+	gen_buf_add(b, s, strlen(s));
+}
+
+void
+gen_buf_printf(struct gen_buf *b, const char *fmt, ...)
+{
+	va_list ap;
+	char tmp[1024];
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(tmp, sizeof(tmp), fmt, ap);
+	va_end(ap);
+	if (n > 0)
+		gen_buf_add(b, tmp, (size_t)n < sizeof(tmp) ? (size_t)n :
+		    sizeof(tmp) - 1);
+}
+
+void
+gen_buf_xml(struct gen_buf *b, const char *s)
+{
+	for (; *s != '\0'; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c == '&')
+			gen_buf_str(b, "&amp;");
+		else if (c == '<')
+			gen_buf_str(b, "&lt;");
+		else if (c == '>')
+			gen_buf_str(b, "&gt;");
+		else if (c == '"')
+			gen_buf_str(b, "&quot;");
+		else if (c >= 0x20 || c == '\t')
+			gen_buf_add(b, s, 1);
+	}
+}
+
 static void
-buf_byte(struct buf *b, unsigned c)
+buf_byte(struct gen_buf *b, unsigned c)
 {
 	unsigned char ch = (unsigned char)c;
 
-	buf_add(b, &ch, 1);
+	gen_buf_add(b, &ch, 1);
 }
 
 static void
-buf_str(struct buf *b, const char *s)
-{
-	buf_add(b, s, strlen(s));
-}
-
-static void
-buf_utf8(struct buf *b, int32_t cp)
+buf_utf8(struct gen_buf *b, int32_t cp)
 {
 	utf8proc_uint8_t u[4];
 	utf8proc_ssize_t n = utf8proc_encode_char(cp, u);
 
-	buf_add(b, u, (size_t)n);
+	gen_buf_add(b, u, (size_t)n);
 }
 
 static unsigned char *
-buf_done(struct buf *b, size_t *outlen)
+buf_done(struct gen_buf *b, size_t *outlen)
 {
 	if (b->p == NULL)
-		buf_add(b, "", 0);
+		gen_buf_add(b, "", 0);
 	*outlen = b->len;
-	return b->p;
+	return (unsigned char *)b->p;
 }
 
 /* --- Vietnamese letters: base vowel, modifier, tone ------------------------- */
@@ -275,7 +305,7 @@ tcvn3_capital(int vowel)
  * typist can type.
  */
 static void
-tcvn3_letter(struct buf *b, const struct vnch *v, bool caps_font)
+tcvn3_letter(struct gen_buf *b, const struct vnch *v, bool caps_font)
 {
 	if (v->dstroke) {
 		buf_byte(b, v->upper && !caps_font ? TCVN3_CAP_D :
@@ -307,7 +337,7 @@ static const unsigned char vni_breve[6] = {0xEA, 0xE8, 0xFA, 0xFC, 0xE9,
 static const unsigned char vni_i[6] = {'i', 0xEC, 0xE6, 0xF3, 0xED, 0xF2};
 
 static void
-vni_letter(struct buf *b, const struct vnch *v)
+vni_letter(struct gen_buf *b, const struct vnch *v)
 {
 	unsigned up = v->upper ? 0x20 : 0;
 	unsigned mark = 0;
@@ -353,10 +383,10 @@ vni_letter(struct buf *b, const struct vnch *v)
 static const char viqr_tone[6] = {0, '`', '?', '~', '\'', '.'};
 
 static void
-viqr_letter(struct buf *b, const struct vnch *v)
+viqr_letter(struct gen_buf *b, const struct vnch *v)
 {
 	if (v->dstroke) {
-		buf_str(b, v->upper ? "DD" : "dd");
+		gen_buf_str(b, v->upper ? "DD" : "dd");
 		return;
 	}
 	buf_byte(b, (unsigned)vowel_base[v->vowel] - (v->upper ? 0x20 : 0));
@@ -414,7 +444,7 @@ cp1258_byte(int32_t cp)
 /* Precomposed when the code page has the letter, else the letter without
  * its tone and the combining tone mark (as Windows writes it). */
 static void
-cp1258_char(struct buf *b, int32_t cp)
+cp1258_char(struct gen_buf *b, int32_t cp)
 {
 	utf8proc_int32_t d[8];
 	utf8proc_ssize_t n, i, m;
@@ -447,7 +477,7 @@ cp1258_char(struct buf *b, int32_t cp)
 /* --- gen_encode ------------------------------------------------------------- */
 
 static void
-utf16_unit(struct buf *b, unsigned u, bool le)
+utf16_unit(struct gen_buf *b, unsigned u, bool le)
 {
 	if (le) {
 		buf_byte(b, u & 0xFF);
@@ -463,12 +493,12 @@ encode_nfd(const char *nfc, size_t *outlen)
 {
 	utf8proc_uint8_t *out = NULL;
 	utf8proc_ssize_t n;
-	struct buf b = {0};
+	struct gen_buf b = {0};
 
 	n = utf8proc_map((const utf8proc_uint8_t *)nfc, 0, &out,
 	    UTF8PROC_NULLTERM | UTF8PROC_STABLE | UTF8PROC_DECOMPOSE);
 	if (n < 0) {
-		buf_str(&b, nfc);
+		gen_buf_str(&b, nfc);
 		return buf_done(&b, outlen);
 	}
 	*outlen = (size_t)n;
@@ -479,7 +509,7 @@ unsigned char *
 gen_encode(const char *nfc, enum gen_enc enc, bool caps_font, size_t *outlen)
 {
 	const utf8proc_uint8_t *s = (const utf8proc_uint8_t *)nfc;
-	struct buf b = {0};
+	struct gen_buf b = {0};
 	int32_t cp;
 	int prev = 0;		/* the last character written, for VIQR */
 
@@ -562,7 +592,7 @@ static const uint16_t cp1252_c1[32] = {
 char *
 gen_latin1_utf8(const unsigned char *b, size_t len)
 {
-	struct buf o = {0};
+	struct gen_buf o = {0};
 	size_t i, n;
 
 	for (i = 0; i < len; i++) {
@@ -802,7 +832,7 @@ add(struct builder *b, const char *text, enum gen_where where,
 
 /* A sentence with its '#' replaced by a number. */
 static void
-sentence(struct builder *b, struct buf *o, const char *s)
+sentence(struct builder *b, struct gen_buf *o, const char *s)
 {
 	char num[16];
 
@@ -811,9 +841,9 @@ sentence(struct builder *b, struct buf *o, const char *s)
 			snprintf(num, sizeof(num), "%u", *s == '#' ?
 			    2 + rnd(&b->r, 98) : *s == '@' ? 1 + rnd(&b->r, 28) :
 			    7 + rnd(&b->r, 10));
-			buf_str(o, num);
+			gen_buf_str(o, num);
 		} else
-			buf_add(o, s, 1);
+			gen_buf_add(o, s, 1);
 	}
 }
 
@@ -822,13 +852,13 @@ sentence(struct builder *b, struct buf *o, const char *s)
 static void
 body_para(struct builder *b, const char *const *voc, size_t nvoc)
 {
-	struct buf o = {0};
+	struct gen_buf o = {0};
 	unsigned i, n = 1 + rnd(&b->r, 3);
 	unsigned flags = 0;
 
 	for (i = 0; i < n; i++) {
 		if (i > 0)
-			buf_str(&o, " ");
+			gen_buf_str(&o, " ");
 		sentence(b, &o, voc[rnd(&b->r, (unsigned)nvoc)]);
 	}
 	if (++b->since_break > b->brk) {
@@ -1061,4 +1091,76 @@ bool
 gen_doc_expected(const struct gen_doc *d)
 {
 	return d->kind <= GEN_COPY_MARK && d->degree != DOC_DEGREE_NONE;
+}
+
+/* --- shared by the XML-based writers (gen.h) ------------------------------ */
+
+char *
+gen_para_text(const struct gen_doc *d, const struct gen_para *p,
+    const char **font)
+{
+	bool caps = (p->flags & GEN_P_CAPS) != 0;
+	unsigned char *raw;
+	char *s;
+	size_t n;
+
+	*font = NULL;
+	if (d->enc == GEN_ENC_TCVN3 || d->enc == GEN_ENC_VNI) {
+		raw = gen_encode(p->text, d->enc, caps, &n);
+		s = gen_latin1_utf8(raw, n);
+		free(raw);
+		*font = gen_font(d->enc, caps);
+		return s;
+	}
+	if (d->enc == GEN_ENC_NFD) {
+		raw = gen_encode(p->text, GEN_ENC_NFD, false, &n);
+		if ((s = malloc(n + 1)) == NULL)
+			abort();
+		memcpy(s, raw, n);
+		s[n] = '\0';
+		free(raw);
+		return s;
+	}
+	if ((s = strdup(p->text)) == NULL)
+		abort();
+	return s;
+}
+
+static bool
+starts(const char *s, const char *prefix)
+{
+	return strncmp(s, prefix, strlen(prefix)) == 0;
+}
+
+bool
+gen_letterhead(const struct gen_doc *d, struct gen_letterhead *lay)
+{
+	size_t i, nation = 0, motto = 0, date = 0;
+
+	memset(lay, 0, sizeof(*lay));
+	for (i = 0; i < d->npara && i < 10; i++)
+		if (starts(d->paras[i].text, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA"))
+			nation = i + 1;
+	if (nation == 0 || nation >= d->npara ||
+	    !starts(d->paras[nation].text, "Độc lập"))
+		return false;
+	motto = nation + 1;
+	for (i = motto; i < d->npara && i < motto + 10; i++)
+		if (strstr(d->paras[i].text, ", ngày ") != NULL) {
+			date = i + 1;
+			break;
+		}
+	if (date == 0)
+		return false;
+	for (i = 0; i < date; i++) {
+		enum gen_where w = d->paras[i].where;
+
+		if (i == nation - 1 || i == motto - 1 || i == date - 1) {
+			lay->right[lay->nright++] = i;
+		} else if ((w == GEN_BODY || w == GEN_BOX) &&
+		    lay->nleft < sizeof(lay->left) / sizeof(lay->left[0]))
+			lay->left[lay->nleft++] = i;
+	}
+	lay->end = date;
+	return true;
 }

@@ -10,27 +10,6 @@
 
 #include "gen.h"
 
-struct tbuf {
-	unsigned char *p;
-	size_t len, cap;
-};
-
-static void
-tbuf_add(struct tbuf *b, const void *s, size_t n)
-{
-	if (b->len + n > b->cap) {
-		size_t cap = b->cap ? b->cap : 4096;
-
-		while (cap < b->len + n)
-			cap *= 2;
-		if ((b->p = realloc(b->p, cap)) == NULL)
-			abort();
-		b->cap = cap;
-	}
-	memcpy(b->p + b->len, s, n);
-	b->len += n;
-}
-
 bool
 gen_txt_supports(enum gen_kind kind, enum gen_enc enc)
 {
@@ -46,7 +25,7 @@ gen_txt_write(const char *path, const struct gen_doc *d, char *err,
 	static const char *const eols[] = {"\n", "\r\n", "\r"};
 	const char *eol = eols[d->seed % 3];
 	bool utf16 = d->enc == GEN_ENC_UTF16LE || d->enc == GEN_ENC_UTF16BE;
-	struct tbuf b = {0}, all = {0};
+	struct gen_buf b = {0}, all = {0};
 	unsigned char *raw;
 	size_t i, n;
 	int rc;
@@ -55,25 +34,25 @@ gen_txt_write(const char *path, const struct gen_doc *d, char *err,
 		const struct gen_para *p = &d->paras[i];
 
 		if (i > 0)
-			tbuf_add(utf16 ? &all : &b, eol, strlen(eol));
+			gen_buf_add(utf16 ? &all : &b, eol, strlen(eol));
 		if (p->flags & GEN_P_PAGEBREAK)
-			tbuf_add(utf16 ? &all : &b, "\f", 1);
+			gen_buf_add(utf16 ? &all : &b, "\f", 1);
 		if (utf16) {
-			tbuf_add(&all, p->text, strlen(p->text));
+			gen_buf_add(&all, p->text, strlen(p->text));
 			continue;
 		}
 		/* a legacy-font editor stores capitals typed in .VnTimeH
 		 * with the codes of small letters */
 		raw = gen_encode(p->text, d->enc, (p->flags & GEN_P_CAPS) != 0,
 		    &n);
-		tbuf_add(&b, raw, n);
+		gen_buf_add(&b, raw, n);
 		free(raw);
 	}
-	tbuf_add(utf16 ? &all : &b, eol, strlen(eol));
+	gen_buf_add(utf16 ? &all : &b, eol, strlen(eol));
 	if (utf16) {
-		tbuf_add(&all, "", 1);
+		gen_buf_add(&all, "", 1);
 		raw = gen_encode((const char *)all.p, d->enc, false, &n);
-		tbuf_add(&b, raw, n);
+		gen_buf_add(&b, raw, n);
 		free(raw);
 		free(all.p);
 	}

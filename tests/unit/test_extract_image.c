@@ -22,6 +22,8 @@
 #include "secrets/doc.h"
 #include "secrets/ocr.h"
 
+#include "docsink.h"
+
 /*
  * Drawing text with cairo starts fontconfig, which leaks a buffer of its
  * configuration parser once per process (fontconfig 2.14, not our code):
@@ -37,66 +39,15 @@ __lsan_default_suppressions(void)
 
 /* --- a sink that keeps every line ----------------------------------------- */
 
-struct rec {
-	char text[200];
-	enum doc_zone zone;
-	unsigned flags, page, index;
-	char part[40];
-};
-
-struct keep {
-	struct doc_sink sink;
-	struct rec lines[200];
-	size_t n;
-};
-
-static enum doc_next
-keep_line(struct doc_sink *self, const struct doc_line *l)
-{
-	struct keep *k = (struct keep *)self;
-	struct rec *r;
-
-	if (k->n < sizeof(k->lines) / sizeof(k->lines[0])) {
-		r = &k->lines[k->n++];
-		snprintf(r->text, sizeof(r->text), "%.*s", (int)l->len,
-		    l->text);
-		r->zone = l->zone;
-		r->flags = l->flags;
-		r->page = l->page;
-		r->index = l->index;
-		snprintf(r->part, sizeof(r->part), "%s", l->part);
-	}
-	return DOC_NEXT_MORE;
-}
-
 static void
-ctx_init(struct doc_ctx *ctx, struct doc_limits *lim, struct keep *k,
+ctx_init(struct doc_ctx *ctx, struct doc_limits *lim, struct docsink *k,
     bool ocr)
 {
-	memset(ctx, 0, sizeof(*ctx));
-	memset(k, 0, sizeof(*k));
-	k->sink.line = keep_line;
+	docsink_init(k, NULL);
 	doc_limits_default(lim, ocr);
-	ctx->lim = lim;
-	ctx->sink = &k->sink;
+	docsink_ctx(ctx, lim, k);
 	ctx->ocr = ocr;
-	ctx->prefix = "";
 	ctx->deadline = doc_now() + lim->seconds;
-}
-
-/* The first line of page that contains s but not but (OCR may add noise
- * around the words). */
-static const struct rec *
-has(const struct keep *k, unsigned page, const char *s, const char *but)
-{
-	size_t i;
-
-	for (i = 0; i < k->n; i++)
-		if (k->lines[i].page == page && strstr(k->lines[i].text, s) !=
-		    NULL && (but == NULL || strstr(k->lines[i].text, but) ==
-		    NULL))
-			return &k->lines[i];
-	return NULL;
 }
 
 /* --- images drawn with cairo ---------------------------------------------- */
@@ -257,8 +208,8 @@ test_png_ocr(void **state)
 	struct mem m;
 	struct doc_limits lim;
 	struct doc_ctx ctx;
-	struct keep k;
-	const struct rec *head, *stamp, *body;
+	struct docsink k;
+	const struct docsink_line *head, *stamp, *body;
 
 	(void)state;
 	if (!ocr_available())
@@ -267,14 +218,14 @@ test_png_ocr(void **state)
 	ctx_init(&ctx, &lim, &k, true);
 	assert_int_equal(doc_extract(&ctx, m.p, m.len, "scan.png"), DOC_OK);
 	assert_true(ctx.ocr_used);
-	head = has(&k, 1, "ỦY BAN NHÂN DÂN", NULL);
+	head = docsink_has(&k, 1, "ỦY BAN NHÂN DÂN", NULL);
 	assert_non_null(head);
 	assert_int_equal(head->zone, DOC_ZONE_OCR);
 	assert_string_equal(head->part, "trang 1");
-	stamp = has(&k, 1, "MẬT", NULL);
+	stamp = docsink_has(&k, 1, "MẬT", NULL);
 	assert_non_null(stamp);
 	assert_int_equal(stamp->zone, DOC_ZONE_OCR);
-	body = has(&k, 1, "an ninh trật tự", NULL);
+	body = docsink_has(&k, 1, "an ninh trật tự", NULL);
 	assert_non_null(body);
 	/* in reading order: letterhead, stamp, body */
 	assert_true(head->index < stamp->index);
@@ -289,8 +240,8 @@ test_tiff_pages(void **state)
 	struct mem m;
 	struct doc_limits lim;
 	struct doc_ctx ctx;
-	struct keep k;
-	const struct rec *r;
+	struct docsink k;
+	const struct docsink_line *r;
 
 	(void)state;
 	if (!ocr_available())
@@ -298,11 +249,11 @@ test_tiff_pages(void **state)
 	m = two_page_tiff();
 	ctx_init(&ctx, &lim, &k, true);
 	assert_int_equal(doc_extract(&ctx, m.p, m.len, "scan.tif"), DOC_OK);
-	r = has(&k, 1, "MẬT", "TỐI");
+	r = docsink_has(&k, 1, "MẬT", "TỐI");
 	assert_non_null(r);
 	assert_string_equal(r->part, "trang 1");
 	assert_int_equal(r->index, 0);
-	r = has(&k, 2, "TỐI MẬT", NULL);
+	r = docsink_has(&k, 2, "TỐI MẬT", NULL);
 	assert_non_null(r);
 	assert_string_equal(r->part, "trang 2");
 	assert_int_equal(r->zone, DOC_ZONE_OCR);
@@ -311,8 +262,8 @@ test_tiff_pages(void **state)
 	ctx_init(&ctx, &lim, &k, true);
 	lim.max_pages = 1;
 	assert_int_equal(doc_extract(&ctx, m.p, m.len, "scan.tif"), DOC_OK);
-	assert_non_null(has(&k, 1, "MẬT", NULL));
-	assert_null(has(&k, 2, "MẬT", NULL));
+	assert_non_null(docsink_has(&k, 1, "MẬT", NULL));
+	assert_null(docsink_has(&k, 2, "MẬT", NULL));
 	free(m.p);
 }
 
@@ -323,7 +274,7 @@ test_too_large(void **state)
 	size_t n = png_header(b, 20000, 20000);
 	struct doc_limits lim;
 	struct doc_ctx ctx;
-	struct keep k;
+	struct docsink k;
 
 	(void)state;
 	if (!ocr_available())
@@ -348,7 +299,7 @@ test_corrupt(void **state)
 	size_t n = png_header(b, 100, 100);
 	struct doc_limits lim;
 	struct doc_ctx ctx;
-	struct keep k;
+	struct docsink k;
 
 	(void)state;
 	if (!ocr_available())
@@ -380,7 +331,7 @@ test_without_ocr(void **state)
 	struct mem m = top_png();
 	struct doc_limits lim;
 	struct doc_ctx ctx;
-	struct keep k;
+	struct docsink k;
 
 	(void)state;
 	ctx_init(&ctx, &lim, &k, false);

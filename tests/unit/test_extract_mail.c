@@ -20,53 +20,19 @@
 
 #include "secrets/doc.h"
 
-#define REC_MAX 32
-
-struct rec {
-	struct doc_sink sink;
-	size_t n;
-	struct {
-		char text[128];
-		char part[256];
-		enum doc_zone zone;
-		enum doc_enc enc;
-		unsigned index, page;
-	} l[REC_MAX];
-};
-
-static enum doc_next
-rec_line(struct doc_sink *self, const struct doc_line *l)
-{
-	struct rec *r = (struct rec *)self;
-
-	if (r->n < REC_MAX) {
-		snprintf(r->l[r->n].text, sizeof(r->l[0].text), "%.*s",
-		    (int)l->len, l->text);
-		snprintf(r->l[r->n].part, sizeof(r->l[0].part), "%s", l->part);
-		r->l[r->n].zone = l->zone;
-		r->l[r->n].enc = l->enc;
-		r->l[r->n].index = l->index;
-		r->l[r->n].page = l->page;
-		r->n++;
-	}
-	return DOC_NEXT_MORE;
-}
+#include "docsink.h"
 
 static struct doc_limits lim;
 static struct doc_ctx ctx;
-static struct rec rec;
+static struct docsink rec;
 
 static enum doc_err
 run(const char *msg, size_t len, const char *name)
 {
 	enum doc_err e;
 
-	memset(&rec, 0, sizeof(rec));
-	rec.sink.line = rec_line;
-	memset(&ctx, 0, sizeof(ctx));
-	ctx.lim = &lim;
-	ctx.sink = &rec.sink;
-	ctx.prefix = "";
+	docsink_init(&rec, NULL);
+	docsink_ctx(&ctx, &lim, &rec);
 	e = doc_extract(&ctx, (const unsigned char *)msg, len, name);
 	assert_int_equal(ctx.depth, 0);
 	assert_string_equal(ctx.prefix, "");

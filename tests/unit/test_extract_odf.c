@@ -20,6 +20,8 @@
 
 #include "secrets/doc.h"
 
+#include "docsink.h"
+
 /* --- a package in memory ------------------------------------------------ */
 
 struct ent {
@@ -73,18 +75,8 @@ mkzip(const struct ent *e, size_t n, size_t *outlen)
 
 /* --- a sink that records ------------------------------------------------ */
 
-struct rline {
-	char text[512];
-	enum doc_zone zone;
-	unsigned flags, page, index;
-	enum doc_enc enc;
-	char part[160];
-};
-
 struct rec {
-	struct doc_sink sink;
-	struct rline l[256];
-	size_t n;
+	struct docsink d;
 	int skip_body_after;	/* SKIP after that many lines of skip_zone
 				   (-1: never) */
 	enum doc_zone skip_zone;
@@ -93,21 +85,12 @@ struct rec {
 };
 
 static enum doc_next
-rec_line(struct doc_sink *self, const struct doc_line *l)
+rec_answer(struct docsink *d, const struct doc_line *l)
 {
-	struct rec *r = (struct rec *)self;
-	struct rline *o;
+	struct rec *r = (struct rec *)d;
 
-	assert_true(r->n < sizeof(r->l) / sizeof(r->l[0]));
-	o = &r->l[r->n++];
-	snprintf(o->text, sizeof(o->text), "%.*s", (int)l->len, l->text);
-	snprintf(o->part, sizeof(o->part), "%s", l->part);
-	o->zone = l->zone;
-	o->flags = l->flags;
-	o->page = l->page;
-	o->index = l->index;
-	o->enc = l->enc;
-	if (r->stop_after > 0 && r->n >= r->stop_after)
+	assert_true(d->n <= DOCSINK_MAX);
+	if (r->stop_after > 0 && d->n >= r->stop_after)
 		return DOC_NEXT_STOP;
 	if (l->zone == r->skip_zone && r->skip_body_after >= 0 &&
 	    ++r->body >= (unsigned)r->skip_body_after)
@@ -121,13 +104,9 @@ static void
 run(struct rec *r, struct doc_ctx *ctx, const unsigned char *buf, size_t len,
     enum doc_err want)
 {
-	memset(ctx, 0, sizeof(*ctx));
 	doc_limits_default(&lim, false);
-	ctx->lim = &lim;
-	ctx->sink = &r->sink;
-	ctx->prefix = "";
+	docsink_ctx(ctx, &lim, &r->d);
 	ctx->deadline = doc_now() + 30;
-	r->sink.line = rec_line;
 	assert_int_equal(doc_extract(ctx, buf, len, "t"), want);
 }
 
@@ -135,6 +114,7 @@ static void
 rec_init(struct rec *r)
 {
 	memset(r, 0, sizeof(*r));
+	docsink_init(&r->d, rec_answer);
 	r->skip_body_after = -1;
 }
 
@@ -142,23 +122,12 @@ static void
 line_is(const struct rec *r, size_t i, const char *text, enum doc_zone zone,
     unsigned flags, unsigned page, const char *part)
 {
-	assert_true(i < r->n);
-	assert_string_equal(r->l[i].text, text);
-	assert_int_equal(r->l[i].zone, zone);
-	assert_int_equal(r->l[i].flags, flags);
-	assert_int_equal(r->l[i].page, page);
-	assert_string_equal(r->l[i].part, part);
-}
-
-static size_t
-count_text(const struct rec *r, const char *needle)
-{
-	size_t i, k = 0;
-
-	for (i = 0; i < r->n; i++)
-		if (strstr(r->l[i].text, needle) != NULL)
-			k++;
-	return k;
+	assert_true(i < r->d.n);
+	assert_string_equal(r->d.l[i].text, text);
+	assert_int_equal(r->d.l[i].zone, zone);
+	assert_int_equal(r->d.l[i].flags, flags);
+	assert_int_equal(r->d.l[i].page, page);
+	assert_string_equal(r->d.l[i].part, part);
 }
 
 /* --- documents ---------------------------------------------------------- */
@@ -261,7 +230,7 @@ test_odt_lines(void **state)
 	assert_int_equal(doc_sniff(buf, len, "a.odt"), DOC_FMT_ODF);
 	rec_init(&r);
 	run(&r, &ctx, buf, len, DOC_OK);
-	assert_int_equal(r.n, 13);
+	assert_int_equal(r.d.n, 13);
 	line_is(&r, 0, "TỐI MẬT", DOC_ZONE_HEADER, DOC_F_BOLD | DOC_F_CENTER,
 	    1, "styles.xml");
 	line_is(&r, 1, "Trang 1", DOC_ZONE_FOOTER, 0, 1, "styles.xml");
@@ -274,21 +243,21 @@ test_odt_lines(void **state)
 	    "content.xml");
 	line_is(&r, 6, "M\xc3\x8bT", DOC_ZONE_BODY, DOC_F_CAPS | DOC_F_FRAMED |
 	    DOC_F_LARGE, 1, "content.xml");
-	assert_int_equal(r.l[6].enc, DOC_ENC_TCVN3);
-	assert_int_equal(r.l[5].enc, DOC_ENC_UNICODE);
+	assert_int_equal(r.d.l[6].enc, DOC_ENC_TCVN3);
+	assert_int_equal(r.d.l[5].enc, DOC_ENC_UNICODE);
 	line_is(&r, 7, "Dòng một", DOC_ZONE_BODY, 0, 1, "content.xml");
 	line_is(&r, 8, "Dòng hai", DOC_ZONE_BODY, 0, 1, "content.xml");
 	line_is(&r, 9, "Ghi chú mật khẩu", DOC_ZONE_NOTE, 0, 1, "content.xml");
 	line_is(&r, 10, "Nội dung", DOC_ZONE_BODY, 0, 1, "content.xml");
 	line_is(&r, 11, "Trang hai", DOC_ZONE_BODY, 0, 2, "content.xml");
-	assert_int_equal(r.l[11].index, 5);
+	assert_int_equal(r.d.l[11].index, 5);
 	line_is(&r, 12, "Báo cáo", DOC_ZONE_META, 0, 0, "meta.xml");
 
 	/* SKIP after the first body line: on with meta.xml */
 	rec_init(&r);
 	r.skip_body_after = 1;
 	run(&r, &ctx, buf, len, DOC_OK);
-	assert_int_equal(r.n, 7);
+	assert_int_equal(r.d.n, 7);
 	line_is(&r, 5, "Kính gửi: Phòng Nội vụ", DOC_ZONE_BODY, 0, 1,
 	    "content.xml");
 	line_is(&r, 6, "Báo cáo", DOC_ZONE_META, 0, 0, "meta.xml");
@@ -296,7 +265,7 @@ test_odt_lines(void **state)
 	rec_init(&r);
 	r.stop_after = 2;
 	run(&r, &ctx, buf, len, DOC_OK);
-	assert_int_equal(r.n, 2);
+	assert_int_equal(r.d.n, 2);
 	assert_true(ctx.stopped);
 	free(buf);
 }
@@ -348,22 +317,22 @@ test_ods(void **state)
 	buf = mkzip(e, sizeof(e) / sizeof(e[0]), &len);
 	rec_init(&r);
 	run(&r, &ctx, buf, len, DOC_OK);
-	assert_int_equal(r.n, 6);
+	assert_int_equal(r.d.n, 6);
 	line_is(&r, 0, "MẬT", DOC_ZONE_HEADER, 0, 1, "styles.xml");
 	line_is(&r, 1, "Danh sách", DOC_ZONE_CELL, 0, 1, "Bìa!A1");
 	line_is(&r, 2, "M\xc3\x8bT", DOC_ZONE_CELL, DOC_F_BOLD | DOC_F_CAPS |
 	    DOC_F_CENTER | DOC_F_FRAMED, 1, "Bìa!D1");
-	assert_int_equal(r.l[2].enc, DOC_ENC_TCVN3);
+	assert_int_equal(r.d.l[2].enc, DOC_ENC_TCVN3);
 	line_is(&r, 3, "Nội dung", DOC_ZONE_CELL, 0, 1, "Bìa!A5");
 	line_is(&r, 4, "42", DOC_ZONE_CELL, 0, 1, "Bìa!B5");
 	line_is(&r, 5, "Ghi chú", DOC_ZONE_CELL, 0, 2, "Sheet2!A1");
-	assert_int_equal(r.l[5].index, 0);
+	assert_int_equal(r.d.l[5].index, 0);
 	/* SKIP after a cell: on with the next sheet */
 	rec_init(&r);
 	r.skip_zone = DOC_ZONE_CELL;
 	r.skip_body_after = 1;
 	run(&r, &ctx, buf, len, DOC_OK);
-	assert_int_equal(r.n, 3);
+	assert_int_equal(r.d.n, 3);
 	line_is(&r, 1, "Danh sách", DOC_ZONE_CELL, 0, 1, "Bìa!A1");
 	line_is(&r, 2, "Ghi chú", DOC_ZONE_CELL, 0, 2, "Sheet2!A1");
 	free(buf);
@@ -404,16 +373,16 @@ test_odp(void **state)
 	buf = mkzip(e, sizeof(e) / sizeof(e[0]), &len);
 	rec_init(&r);
 	run(&r, &ctx, buf, len, DOC_OK);
-	assert_int_equal(r.n, 4);
+	assert_int_equal(r.d.n, 4);
 	line_is(&r, 0, "Báo cáo", DOC_ZONE_BODY, DOC_F_LARGE, 1,
 	    "content.xml");
 	line_is(&r, 1, "TUYE\xc3\x84T MA\xc3\x84T", DOC_ZONE_BOX, DOC_F_FRAMED,
 	    1, "content.xml");
-	assert_int_equal(r.l[1].enc, DOC_ENC_VNI);
+	assert_int_equal(r.d.l[1].enc, DOC_ENC_VNI);
 	line_is(&r, 2, "Ghi chú người nói", DOC_ZONE_NOTE, 0, 1,
 	    "content.xml");
 	line_is(&r, 3, "Nội dung", DOC_ZONE_BODY, 0, 2, "content.xml");
-	assert_int_equal(r.l[3].index, 0);
+	assert_int_equal(r.d.l[3].index, 0);
 	free(buf);
 }
 
@@ -442,7 +411,7 @@ test_encrypted(void **state)
 	run(&r, &ctx, buf, len, DOC_ERR_ENCRYPTED);
 	assert_string_equal(ctx.detail, "META-INF/manifest.xml: content.xml "
 	    "is encrypted");
-	assert_int_equal(r.n, 0);
+	assert_int_equal(r.d.n, 0);
 	free(buf);
 }
 
@@ -496,7 +465,7 @@ test_bounds(void **state)
 	rec_init(&r);
 	run(&r, &ctx, buf, len, DOC_ERR_CORRUPT);
 	assert_non_null(strstr(ctx.detail, "DTD"));
-	assert_int_equal(count_text(&r, "TUYỆT"), 0);
+	assert_int_equal(docsink_count(&r.d, "TUYỆT"), 0);
 	/* cut short */
 	rec_init(&r);
 	run(&r, &ctx, buf, len - 30, DOC_ERR_TRUNCATED);

@@ -22,6 +22,8 @@
 
 #include "secrets/doc.h"
 
+#include "docsink.h"
+
 /* --- bytes ------------------------------------------------------------------ */
 
 struct ob {
@@ -148,40 +150,27 @@ cfb(const struct stream *s, size_t n, size_t *len)
 
 /* --- reading ------------------------------------------------------------------ */
 
-#define MAX_LINES 64
-
 struct got {
-	struct doc_sink sink;
-	size_t n;
-	struct {
-		char text[256], part[128];
-		enum doc_zone zone;
-		unsigned flags, page, index;
-		enum doc_enc enc;
-	} l[MAX_LINES];
+	struct docsink d;
 	unsigned skip_after;	/* answer SKIP to body line n (0: never) */
 	size_t body;
 };
 
 static enum doc_next
-got_line(struct doc_sink *s, const struct doc_line *l)
+got_answer(struct docsink *d, const struct doc_line *l)
 {
-	struct got *g = (struct got *)s;
+	struct got *g = (struct got *)d;
 
-	if (g->n < MAX_LINES) {
-		snprintf(g->l[g->n].text, sizeof(g->l[0].text), "%.*s",
-		    (int)l->len, l->text);
-		snprintf(g->l[g->n].part, sizeof(g->l[0].part), "%s", l->part);
-		g->l[g->n].zone = l->zone;
-		g->l[g->n].flags = l->flags;
-		g->l[g->n].page = l->page;
-		g->l[g->n].index = l->index;
-		g->l[g->n].enc = l->enc;
-		g->n++;
-	}
 	if (l->zone == DOC_ZONE_BODY && ++g->body == g->skip_after)
 		return DOC_NEXT_SKIP;
 	return DOC_NEXT_MORE;
+}
+
+static void
+got_init(struct got *g)
+{
+	memset(g, 0, sizeof(*g));
+	docsink_init(&g->d, got_answer);
 }
 
 static struct doc_limits lim;
@@ -189,12 +178,8 @@ static struct doc_limits lim;
 static enum doc_err
 run(struct got *g, const unsigned char *buf, size_t len, struct doc_ctx *ctx)
 {
-	memset(ctx, 0, sizeof(*ctx));
 	doc_limits_default(&lim, false);
-	g->sink.line = got_line;
-	ctx->lim = &lim;
-	ctx->sink = &g->sink;
-	ctx->prefix = "";
+	docsink_ctx(ctx, &lim, &g->d);
 	ctx->deadline = doc_now() + 30;
 	return doc_extract(ctx, buf, len, "t");
 }
@@ -203,11 +188,11 @@ static void
 check(const struct got *g, size_t i, enum doc_zone zone, unsigned page,
     const char *part, const char *text)
 {
-	assert_true(i < g->n);
-	assert_string_equal(g->l[i].text, text);
-	assert_int_equal(g->l[i].zone, zone);
-	assert_int_equal(g->l[i].page, page);
-	assert_string_equal(g->l[i].part, part);
+	assert_true(i < g->d.n);
+	assert_string_equal(g->d.l[i].text, text);
+	assert_int_equal(g->d.l[i].zone, zone);
+	assert_int_equal(g->d.l[i].page, page);
+	assert_string_equal(g->d.l[i].part, part);
 }
 
 /* --- Word ---------------------------------------------------------------------- */
@@ -364,27 +349,28 @@ static void
 test_word_stories(void **state)
 {
 	struct wopt o;
-	struct got g = {0};
+	struct got g;
 	struct doc_ctx ctx;
 	unsigned char *f;
 	size_t len;
 
 	(void)state;
+	got_init(&g);
 	word_unicode_text(&o);
 	assert_int_equal(o.text.len / 2, 47 + 17 + 5 + 1);
 	f = word_file(&o, &len);
 	assert_int_equal(run(&g, f, len, &ctx), DOC_OK);
-	assert_int_equal(g.n, 7);
+	assert_int_equal(g.d.n, 7);
 	check(&g, 0, DOC_ZONE_HEADER, 1, "WordDocument/header", "TỐI MẬT");
 	check(&g, 1, DOC_ZONE_FOOTER, 1, "WordDocument/footer", "Chân");
 	check(&g, 2, DOC_ZONE_BODY, 1, "WordDocument", "Số: 12/UBND");
-	assert_int_equal(g.l[2].index, 0);
-	assert_int_equal(g.l[2].enc, DOC_ENC_UNICODE);
+	assert_int_equal(g.d.l[2].index, 0);
+	assert_int_equal(g.d.l[2].enc, DOC_ENC_UNICODE);
 	check(&g, 3, DOC_ZONE_BODY, 1, "WordDocument", "Trang 1");
-	assert_int_equal(g.l[3].index, 1);
+	assert_int_equal(g.d.l[3].index, 1);
 	check(&g, 4, DOC_ZONE_TABLE, 1, "WordDocument", "Ô bảng");
 	check(&g, 5, DOC_ZONE_BODY, 2, "WordDocument", "Trang hai");
-	assert_int_equal(g.l[5].index, 2);
+	assert_int_equal(g.d.l[5].index, 2);
 	check(&g, 6, DOC_ZONE_BOX, 0, "WordDocument/textbox", "MẬT");
 	free(f);
 }
@@ -395,17 +381,18 @@ static void
 test_word_skip(void **state)
 {
 	struct wopt o;
-	struct got g = {0};
+	struct got g;
 	struct doc_ctx ctx;
 	unsigned char *f;
 	size_t len;
 
 	(void)state;
+	got_init(&g);
 	word_unicode_text(&o);
 	f = word_file(&o, &len);
 	g.skip_after = 1;
 	assert_int_equal(run(&g, f, len, &ctx), DOC_OK);
-	assert_int_equal(g.n, 4);
+	assert_int_equal(g.d.n, 4);
 	check(&g, 2, DOC_ZONE_BODY, 1, "WordDocument", "Số: 12/UBND");
 	check(&g, 3, DOC_ZONE_BOX, 0, "WordDocument/textbox", "MẬT");
 	free(f);
@@ -417,12 +404,13 @@ static void
 test_word_tcvn3(void **state)
 {
 	struct wopt o;
-	struct got g = {0};
+	struct got g;
 	struct doc_ctx ctx;
 	unsigned char *f;
 	size_t len;
 
 	(void)state;
+	got_init(&g);
 	memset(&o, 0, sizeof(o));
 	o.eight = true;
 	put(&o.text, "\x4D\xCB\x54\r\xA9\xE9 Caf\xE9\r\r", 13);
@@ -435,13 +423,13 @@ test_word_tcvn3(void **state)
 	o.nrun = 2;
 	f = word_file(&o, &len);
 	assert_int_equal(run(&g, f, len, &ctx), DOC_OK);
-	assert_int_equal(g.n, 2);
+	assert_int_equal(g.d.n, 2);
 	check(&g, 0, DOC_ZONE_BODY, 1, "WordDocument", "M\xC3\x8BT");
-	assert_int_equal(g.l[0].enc, DOC_ENC_TCVN3);
-	assert_int_equal(g.l[0].flags, DOC_F_CAPS);
+	assert_int_equal(g.d.l[0].enc, DOC_ENC_TCVN3);
+	assert_int_equal(g.d.l[0].flags, DOC_F_CAPS);
 	/* Windows-1252 text of a Unicode font */
 	check(&g, 1, DOC_ZONE_BODY, 1, "WordDocument", "©é Café");
-	assert_int_equal(g.l[1].enc, DOC_ENC_UNICODE);
+	assert_int_equal(g.d.l[1].enc, DOC_ENC_UNICODE);
 	free(f);
 }
 
@@ -449,17 +437,18 @@ static void
 test_word_bad(void **state)
 {
 	struct wopt o;
-	struct got g = {0};
+	struct got g;
 	struct doc_ctx ctx;
 	unsigned char *f;
 	size_t len;
 
 	(void)state;
+	got_init(&g);
 	word_unicode_text(&o);
 	o.flags = 0x0100;
 	f = word_file(&o, &len);
 	assert_int_equal(run(&g, f, len, &ctx), DOC_ERR_ENCRYPTED);
-	assert_int_equal(g.n, 0);
+	assert_int_equal(g.d.n, 0);
 	free(f);
 
 	word_unicode_text(&o);
@@ -599,24 +588,25 @@ xls_file(bool encrypted, size_t cut, size_t *len)
 static void
 test_excel(void **state)
 {
-	struct got g = {0};
+	struct got g;
 	struct doc_ctx ctx;
 	unsigned char *f;
 	size_t len;
 
 	(void)state;
+	got_init(&g);
 	f = xls_file(false, 0, &len);
 	assert_int_equal(run(&g, f, len, &ctx), DOC_OK);
-	assert_int_equal(g.n, 4);
+	assert_int_equal(g.d.n, 4);
 	check(&g, 0, DOC_ZONE_HEADER, 1, "Bang 1", "TỐI MẬT");
-	assert_int_equal(g.l[0].flags, DOC_F_CENTER);
+	assert_int_equal(g.d.l[0].flags, DOC_F_CENTER);
 	check(&g, 1, DOC_ZONE_CELL, 1, "Bang 1!B2", "Khan Tối mật");
-	assert_int_equal(g.l[1].index, 0);
+	assert_int_equal(g.d.l[1].index, 0);
 	check(&g, 2, DOC_ZONE_CELL, 1, "Bang 1!B3", "Mật");
-	assert_int_equal(g.l[2].index, 1);
+	assert_int_equal(g.d.l[2].index, 1);
 	check(&g, 3, DOC_ZONE_CELL, 1, "Bang 1!B4", "M\xC3\x8BT");
-	assert_int_equal(g.l[3].enc, DOC_ENC_TCVN3);
-	assert_int_equal(g.l[3].flags, DOC_F_CAPS | DOC_F_CENTER);
+	assert_int_equal(g.d.l[3].enc, DOC_ENC_TCVN3);
+	assert_int_equal(g.d.l[3].flags, DOC_F_CAPS | DOC_F_CENTER);
 	free(f);
 
 	f = xls_file(true, 0, &len);
@@ -633,7 +623,7 @@ test_excel(void **state)
 static void
 test_embedded(void **state)
 {
-	struct got g = {0};
+	struct got g;
 	struct doc_ctx ctx;
 	struct ob wb = {0}, x = {0};
 	struct stream s[2];
@@ -644,6 +634,7 @@ test_embedded(void **state)
 	GsfInput *c;
 
 	(void)state;
+	got_init(&g);
 	/* take the Workbook stream out of a file made by xls_file */
 	inner = xls_file(false, 0, &ilen);
 	in = gsf_input_memory_new(inner, (gsf_off_t)ilen, FALSE);
@@ -664,7 +655,7 @@ test_embedded(void **state)
 	s[1].data = &wb;
 	f = cfb(s, 2, &len);
 	assert_int_equal(run(&g, f, len, &ctx), DOC_OK);
-	assert_int_equal(g.n, 4);
+	assert_int_equal(g.d.n, 4);
 	check(&g, 1, DOC_ZONE_CELL, 1, "MBD00A1/Bang 1!B2", "Khan Tối mật");
 	free(f);
 	free(wb.p);
@@ -746,21 +737,22 @@ ppt_file(size_t cut, size_t *len)
 static void
 test_ppt(void **state)
 {
-	struct got g = {0};
+	struct got g;
 	struct doc_ctx ctx;
 	unsigned char *f;
 	size_t len;
 
 	(void)state;
+	got_init(&g);
 	f = ppt_file(0, &len);
 	assert_int_equal(run(&g, f, len, &ctx), DOC_OK);
-	assert_int_equal(g.n, 6);
+	assert_int_equal(g.d.n, 6);
 	check(&g, 0, DOC_ZONE_BODY, 1, "slide 1", "BÁO CÁO");
 	check(&g, 1, DOC_ZONE_BODY, 1, "slide 1", "Dòng một");
 	check(&g, 2, DOC_ZONE_BODY, 1, "slide 1", "Dòng hai");
-	assert_int_equal(g.l[2].index, 2);
+	assert_int_equal(g.d.l[2].index, 2);
 	check(&g, 3, DOC_ZONE_BODY, 2, "slide 2", "Phần hai");
-	assert_int_equal(g.l[3].index, 0);
+	assert_int_equal(g.d.l[3].index, 0);
 	check(&g, 5, DOC_ZONE_BOX, 1, "slide 1", "TUYỆT MẬT");
 	free(f);
 
@@ -774,7 +766,7 @@ test_ppt(void **state)
 static void
 test_container(void **state)
 {
-	struct got g = {0};
+	struct got g;
 	struct doc_ctx ctx;
 	struct ob x = {0};
 	struct stream s[2];
@@ -782,6 +774,7 @@ test_container(void **state)
 	size_t len;
 
 	(void)state;
+	got_init(&g);
 	put(&x, "\x04\x00\x04\x00", 4);
 	s[0].name = "EncryptionInfo";
 	s[0].data = &x;
@@ -796,7 +789,7 @@ test_container(void **state)
 	memset(junk, 'x', sizeof(junk));
 	memcpy(junk, "\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1", 8);
 	assert_int_equal(run(&g, junk, sizeof(junk), &ctx), DOC_ERR_CORRUPT);
-	assert_int_equal(g.n, 0);
+	assert_int_equal(g.d.n, 0);
 	assert_int_equal(run(&g, junk, 100, &ctx), DOC_ERR_TRUNCATED);
 }
 

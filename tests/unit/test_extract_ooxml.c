@@ -20,6 +20,8 @@
 
 #include "secrets/doc.h"
 
+#include "docsink.h"
+
 /* --- a package in memory ------------------------------------------------ */
 
 struct ent {
@@ -71,18 +73,8 @@ mkzip(const struct ent *e, size_t n, size_t *outlen)
 
 /* --- a sink that records ------------------------------------------------ */
 
-struct rline {
-	char text[512];
-	enum doc_zone zone;
-	unsigned flags, page, index;
-	enum doc_enc enc;
-	char part[160];
-};
-
 struct rec {
-	struct doc_sink sink;
-	struct rline l[256];
-	size_t n;
+	struct docsink d;
 	int skip_body_after;	/* SKIP after that many lines of skip_zone
 				   (-1: never) */
 	enum doc_zone skip_zone;
@@ -91,21 +83,12 @@ struct rec {
 };
 
 static enum doc_next
-rec_line(struct doc_sink *self, const struct doc_line *l)
+rec_answer(struct docsink *d, const struct doc_line *l)
 {
-	struct rec *r = (struct rec *)self;
-	struct rline *o;
+	struct rec *r = (struct rec *)d;
 
-	assert_true(r->n < sizeof(r->l) / sizeof(r->l[0]));
-	o = &r->l[r->n++];
-	snprintf(o->text, sizeof(o->text), "%.*s", (int)l->len, l->text);
-	snprintf(o->part, sizeof(o->part), "%s", l->part);
-	o->zone = l->zone;
-	o->flags = l->flags;
-	o->page = l->page;
-	o->index = l->index;
-	o->enc = l->enc;
-	if (r->stop_after > 0 && r->n >= r->stop_after)
+	assert_true(d->n <= DOCSINK_MAX);
+	if (r->stop_after > 0 && d->n >= r->stop_after)
 		return DOC_NEXT_STOP;
 	if (l->zone == r->skip_zone && r->skip_body_after >= 0 &&
 	    ++r->body >= (unsigned)r->skip_body_after)
@@ -119,13 +102,9 @@ static void
 run(struct rec *r, struct doc_ctx *ctx, const unsigned char *buf, size_t len,
     enum doc_err want)
 {
-	memset(ctx, 0, sizeof(*ctx));
 	doc_limits_default(&lim, false);
-	ctx->lim = &lim;
-	ctx->sink = &r->sink;
-	ctx->prefix = "";
+	docsink_ctx(ctx, &lim, &r->d);
 	ctx->deadline = doc_now() + 30;
-	r->sink.line = rec_line;
 	assert_int_equal(doc_extract(ctx, buf, len, "t"), want);
 }
 
@@ -133,6 +112,7 @@ static void
 rec_init(struct rec *r)
 {
 	memset(r, 0, sizeof(*r));
+	docsink_init(&r->d, rec_answer);
 	r->skip_body_after = -1;
 }
 
@@ -140,23 +120,12 @@ static void
 line_is(const struct rec *r, size_t i, const char *text, enum doc_zone zone,
     unsigned flags, unsigned page, const char *part)
 {
-	assert_true(i < r->n);
-	assert_string_equal(r->l[i].text, text);
-	assert_int_equal(r->l[i].zone, zone);
-	assert_int_equal(r->l[i].flags, flags);
-	assert_int_equal(r->l[i].page, page);
-	assert_string_equal(r->l[i].part, part);
-}
-
-static size_t
-count_text(const struct rec *r, const char *needle)
-{
-	size_t i, k = 0;
-
-	for (i = 0; i < r->n; i++)
-		if (strstr(r->l[i].text, needle) != NULL)
-			k++;
-	return k;
+	assert_true(i < r->d.n);
+	assert_string_equal(r->d.l[i].text, text);
+	assert_int_equal(r->d.l[i].zone, zone);
+	assert_int_equal(r->d.l[i].flags, flags);
+	assert_int_equal(r->d.l[i].page, page);
+	assert_string_equal(r->d.l[i].part, part);
 }
 
 /* --- a Word document ---------------------------------------------------- */
@@ -302,7 +271,7 @@ test_docx_lines(void **state)
 	buf = mkdocx(docx_document, &len);
 	assert_int_equal(doc_sniff(buf, len, "a.docx"), DOC_FMT_OOXML);
 	run(&r, &ctx, buf, len, DOC_OK);
-	assert_int_equal(r.n, 13);
+	assert_int_equal(r.d.n, 13);
 	line_is(&r, 0, "TỐI MẬT", DOC_ZONE_HEADER, DOC_F_BOLD | DOC_F_CENTER,
 	    1, "word/header1.xml");
 	line_is(&r, 1, "ỦY BAN NHÂN DÂN", DOC_ZONE_TABLE, 0, 1,
@@ -311,29 +280,29 @@ test_docx_lines(void **state)
 	    "word/document.xml");
 	line_is(&r, 3, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", DOC_ZONE_TABLE,
 	    DOC_F_FRAMED, 1, "word/document.xml");
-	assert_int_equal(r.l[3].index, 2);
+	assert_int_equal(r.d.l[3].index, 2);
 	/* the box once, before the paragraph that anchors it ends */
 	line_is(&r, 4, "MẬT", DOC_ZONE_BOX, DOC_F_BOLD | DOC_F_CENTER |
 	    DOC_F_FRAMED, 1, "word/document.xml");
-	assert_int_equal(count_text(&r, "MẬT"), 2);
+	assert_int_equal(docsink_count(&r.d, "MẬT"), 2);
 	line_is(&r, 5, "Kính gửi: Phòng Nội vụ", DOC_ZONE_BODY, 0, 1,
 	    "word/document.xml");
-	assert_int_equal(r.l[5].index, 0);
+	assert_int_equal(r.d.l[5].index, 0);
 	line_is(&r, 6, "M\xc3\x8bT", DOC_ZONE_BODY, DOC_F_CAPS | DOC_F_FRAMED |
 	    DOC_F_LARGE, 1, "word/document.xml");
-	assert_int_equal(r.l[6].enc, DOC_ENC_TCVN3);
-	assert_int_equal(r.l[5].enc, DOC_ENC_UNICODE);
+	assert_int_equal(r.d.l[6].enc, DOC_ENC_TCVN3);
+	assert_int_equal(r.d.l[5].enc, DOC_ENC_UNICODE);
 	line_is(&r, 7, "Dòng một", DOC_ZONE_BODY, 0, 1, "word/document.xml");
 	line_is(&r, 8, "Dòng hai", DOC_ZONE_BODY, 0, 1, "word/document.xml");
 	/* one page break, though both w:br and lastRenderedPageBreak say so */
 	line_is(&r, 9, "Trang hai", DOC_ZONE_BODY, 0, 2, "word/document.xml");
-	assert_int_equal(r.l[9].index, 4);
+	assert_int_equal(r.d.l[9].index, 4);
 	line_is(&r, 10, "Trang 1", DOC_ZONE_FOOTER, 0, 1, "word/footer1.xml");
 	line_is(&r, 11, "Xem lại mật khẩu", DOC_ZONE_NOTE, 0, 0,
 	    "word/comments.xml");
 	line_is(&r, 12, "Báo cáo tháng", DOC_ZONE_META, 0, 0,
 	    "docProps/core.xml");
-	assert_int_equal(count_text(&r, "xóa"), 0);
+	assert_int_equal(docsink_count(&r.d, "xóa"), 0);
 	free(buf);
 }
 
@@ -351,7 +320,7 @@ test_docx_skip_stop(void **state)
 	rec_init(&r);
 	r.skip_body_after = 1;
 	run(&r, &ctx, buf, len, DOC_OK);
-	assert_int_equal(r.n, 9);
+	assert_int_equal(r.d.n, 9);
 	line_is(&r, 5, "Kính gửi: Phòng Nội vụ", DOC_ZONE_BODY, 0, 1,
 	    "word/document.xml");
 	line_is(&r, 6, "Trang 1", DOC_ZONE_FOOTER, 0, 1, "word/footer1.xml");
@@ -360,7 +329,7 @@ test_docx_skip_stop(void **state)
 	rec_init(&r);
 	r.stop_after = 1;
 	run(&r, &ctx, buf, len, DOC_OK);
-	assert_int_equal(r.n, 1);
+	assert_int_equal(r.d.n, 1);
 	assert_true(ctx.stopped);
 	free(buf);
 }
@@ -394,7 +363,7 @@ test_bomb(void **state)
 	run(&r, &ctx, buf, len, DOC_ERR_TOO_LARGE);
 	assert_true(doc_now() - t0 < 1.0);
 	assert_non_null(strstr(ctx.detail, "word/document.xml"));
-	assert_int_equal(r.n, 0);
+	assert_int_equal(r.d.n, 0);
 	free(buf);
 }
 
@@ -431,8 +400,7 @@ test_expanded_limit(void **state)
 	doc_limits_default(&lim, false);
 	lim.max_expanded = 1 << 20;
 	ctx.lim = &lim;
-	ctx.sink = &r.sink;
-	r.sink.line = rec_line;
+	ctx.sink = &r.d.sink;
 	ctx.deadline = doc_now() + 30;
 	r.stop_after = 200;
 	r.skip_body_after = 1000000;
@@ -484,7 +452,7 @@ test_bad_xml(void **state)
 	rec_init(&r);
 	run(&r, &ctx, buf, len, DOC_ERR_CORRUPT);
 	assert_non_null(strstr(ctx.detail, "word/document.xml:"));
-	assert_int_equal(count_text(&r, "TUYỆT"), 0);
+	assert_int_equal(docsink_count(&r.d, "TUYỆT"), 0);
 	free(buf);
 	buf = mkdocx("<?xml version=\"1.0\"?><!DOCTYPE w:document ["
 	    "<!ENTITY m \"TUYỆT MẬT\">]><w:document " W_NS "><w:body><w:p>"
@@ -493,7 +461,7 @@ test_bad_xml(void **state)
 	run(&r, &ctx, buf, len, DOC_ERR_CORRUPT);
 	assert_string_equal(ctx.detail, "word/document.xml:1: document type "
 	    "declaration (DTD) not allowed");
-	assert_int_equal(count_text(&r, "TUYỆT"), 0);
+	assert_int_equal(docsink_count(&r.d, "TUYỆT"), 0);
 	free(buf);
 
 	/* unclosed tag: corrupt, with where */
@@ -520,18 +488,16 @@ test_truncated(void **state)
 	memset(&ctx, 0, sizeof(ctx));
 	doc_limits_default(&lim, false);
 	ctx.lim = &lim;
-	ctx.sink = &r.sink;
-	r.sink.line = rec_line;
+	ctx.sink = &r.d.sink;
 	e = doc_extract_ooxml(&ctx, buf, len / 2, "t");
 	assert_int_equal(e, DOC_ERR_TRUNCATED);
-	assert_int_equal(r.n, 0);
+	assert_int_equal(r.d.n, 0);
 	/* the central directory kept, a local entry damaged */
 	memset(buf + 40, 'x', 200);
 	rec_init(&r);
 	memset(&ctx, 0, sizeof(ctx));
 	ctx.lim = &lim;
-	ctx.sink = &r.sink;
-	r.sink.line = rec_line;
+	ctx.sink = &r.d.sink;
 	e = doc_extract_ooxml(&ctx, buf, len, "t");
 	assert_true(e == DOC_ERR_CORRUPT || e == DOC_ERR_TRUNCATED);
 	free(buf);
@@ -623,16 +589,16 @@ test_xlsx(void **state)
 	buf = mkzip(e, sizeof(e) / sizeof(e[0]), &len);
 	rec_init(&r);
 	run(&r, &ctx, buf, len, DOC_OK);
-	assert_int_equal(r.n, 9);
+	assert_int_equal(r.d.n, 9);
 	line_is(&r, 0, "MẬT", DOC_ZONE_BOX, DOC_F_FRAMED, 1,
 	    "xl/drawings/drawing1.xml");
 	line_is(&r, 1, "Danh sách", DOC_ZONE_CELL, 0, 1, "Bìa!A1");
 	line_is(&r, 2, "M\xc3\x8bT", DOC_ZONE_CELL, DOC_F_BOLD | DOC_F_CAPS |
 	    DOC_F_CENTER | DOC_F_FRAMED | DOC_F_LARGE, 1, "Bìa!B1");
-	assert_int_equal(r.l[2].enc, DOC_ENC_TCVN3);
+	assert_int_equal(r.d.l[2].enc, DOC_ENC_TCVN3);
 	line_is(&r, 3, "Nội dung", DOC_ZONE_CELL, 0, 1, "Bìa!A2");
 	line_is(&r, 4, "Nội dung", DOC_ZONE_CELL, 0, 1, "Bìa!B2");
-	assert_int_equal(r.l[4].index, 3);
+	assert_int_equal(r.d.l[4].index, 3);
 	line_is(&r, 5, "TUYỆT MẬT", DOC_ZONE_HEADER, DOC_F_BOLD, 1,
 	    "xl/worksheets/sheet1.xml");
 	line_is(&r, 6, "/", DOC_ZONE_HEADER, DOC_F_CENTER | DOC_F_BOLD, 1,
@@ -646,7 +612,7 @@ test_xlsx(void **state)
 	r.skip_body_after = 1;
 	r.skip_zone = DOC_ZONE_CELL;
 	run(&r, &ctx, buf, len, DOC_OK);
-	assert_int_equal(r.n, 6);
+	assert_int_equal(r.d.n, 6);
 	line_is(&r, 1, "Danh sách", DOC_ZONE_CELL, 0, 1, "Bìa!A1");
 	line_is(&r, 2, "TUYỆT MẬT", DOC_ZONE_HEADER, DOC_F_BOLD, 1,
 	    "xl/worksheets/sheet1.xml");
@@ -726,18 +692,18 @@ test_pptx(void **state)
 	buf = mkzip(e, sizeof(e) / sizeof(e[0]), &len);
 	rec_init(&r);
 	run(&r, &ctx, buf, len, DOC_OK);
-	assert_int_equal(r.n, 5);
+	assert_int_equal(r.d.n, 5);
 	line_is(&r, 0, "Báo cáo", DOC_ZONE_BODY, DOC_F_LARGE, 1,
 	    "ppt/slides/slide1.xml");
 	line_is(&r, 1, "TUYE\xc3\x84T MA\xc3\x84T", DOC_ZONE_BOX, DOC_F_BOLD |
 	    DOC_F_CENTER | DOC_F_FRAMED, 1, "ppt/slides/slide1.xml");
-	assert_int_equal(r.l[1].enc, DOC_ENC_VNI);
+	assert_int_equal(r.d.l[1].enc, DOC_ENC_VNI);
 	line_is(&r, 2, "Ghi chú người nói", DOC_ZONE_NOTE, 0, 1,
 	    "ppt/notesSlides/notesSlide1.xml");
 	line_is(&r, 3, "Nội dung", DOC_ZONE_BODY, 0, 2,
 	    "ppt/slides/slide2.xml");
 	line_is(&r, 4, "tiếp", DOC_ZONE_BODY, 0, 2, "ppt/slides/slide2.xml");
-	assert_int_equal(r.l[4].index, 1);
+	assert_int_equal(r.d.l[4].index, 1);
 	free(buf);
 }
 

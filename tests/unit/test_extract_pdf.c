@@ -25,6 +25,8 @@
 #include "secrets/doc.h"
 #include "secrets/ocr.h"
 
+#include "docsink.h"
+
 #define A4_W 595.0
 #define A4_H 842.0
 
@@ -43,39 +45,17 @@ __lsan_default_suppressions(void)
 
 /* --- a sink that keeps every line ----------------------------------------- */
 
-struct rec {
-	char text[200];
-	enum doc_zone zone;
-	unsigned flags, page, index;
-	enum doc_enc enc;
-	char part[40];
-};
-
 struct keep {
-	struct doc_sink sink;
-	struct rec lines[400];
-	size_t n;
+	struct docsink d;
 	enum doc_next answer;		/* to every line… */
 	const char *answer_at;		/* …or only to the line with this text */
 };
 
 static enum doc_next
-keep_line(struct doc_sink *self, const struct doc_line *l)
+keep_answer(struct docsink *d, const struct doc_line *l)
 {
-	struct keep *k = (struct keep *)self;
-	struct rec *r;
+	struct keep *k = (struct keep *)d;
 
-	if (k->n < sizeof(k->lines) / sizeof(k->lines[0])) {
-		r = &k->lines[k->n++];
-		snprintf(r->text, sizeof(r->text), "%.*s", (int)l->len,
-		    l->text);
-		r->zone = l->zone;
-		r->flags = l->flags;
-		r->page = l->page;
-		r->index = l->index;
-		r->enc = l->enc;
-		snprintf(r->part, sizeof(r->part), "%s", l->part);
-	}
 	if (k->answer_at != NULL)
 		return l->len == strlen(k->answer_at) && memcmp(l->text,
 		    k->answer_at, l->len) == 0 ? k->answer : DOC_NEXT_MORE;
@@ -86,27 +66,12 @@ static void
 ctx_init(struct doc_ctx *ctx, struct doc_limits *lim, struct keep *k,
     bool ocr)
 {
-	memset(ctx, 0, sizeof(*ctx));
 	memset(k, 0, sizeof(*k));
-	k->sink.line = keep_line;
+	docsink_init(&k->d, keep_answer);
 	doc_limits_default(lim, ocr);
-	ctx->lim = lim;
-	ctx->sink = &k->sink;
+	docsink_ctx(ctx, lim, &k->d);
 	ctx->ocr = ocr;
-	ctx->prefix = "";
 	ctx->deadline = doc_now() + lim->seconds;
-}
-
-static const struct rec *
-find(const struct keep *k, const char *text, unsigned page)
-{
-	size_t i;
-
-	for (i = 0; i < k->n; i++)
-		if (strcmp(k->lines[i].text, text) == 0 &&
-		    k->lines[i].page == page)
-			return &k->lines[i];
-	return NULL;
 }
 
 static bool
@@ -114,8 +79,8 @@ any_page(const struct keep *k, unsigned page)
 {
 	size_t i;
 
-	for (i = 0; i < k->n; i++)
-		if (k->lines[i].page == page)
+	for (i = 0; i < k->d.n; i++)
+		if (k->d.l[i].page == page)
 			return true;
 	return false;
 }
@@ -331,16 +296,16 @@ qpdf(const struct mem *in, struct mem *out, const char *args)
 static void
 check_letter_page1(const struct keep *k)
 {
-	const struct rec *r;
+	const struct docsink_line *r;
 
 	/* the title first */
-	assert_true(k->n > 10);
-	assert_string_equal(k->lines[0].text, "Báo cáo tình hình an ninh");
-	assert_int_equal(k->lines[0].zone, DOC_ZONE_META);
-	assert_int_equal(k->lines[0].page, 0);
-	assert_string_equal(k->lines[0].part, "info/Title");
+	assert_true(k->d.n > 10);
+	assert_string_equal(k->d.l[0].text, "Báo cáo tình hình an ninh");
+	assert_int_equal(k->d.l[0].zone, DOC_ZONE_META);
+	assert_int_equal(k->d.l[0].page, 0);
+	assert_string_equal(k->d.l[0].part, "info/Title");
 	/* the stamp in the top margin: the page header, bold, centred */
-	r = &k->lines[1];
+	r = &k->d.l[1];
 	assert_string_equal(r->text, "TỐI MẬT");
 	assert_int_equal(r->zone, DOC_ZONE_HEADER);
 	assert_int_equal(r->page, 1);
@@ -349,34 +314,34 @@ check_letter_page1(const struct keep *k)
 	assert_int_equal(r->flags, DOC_F_BOLD | DOC_F_CENTER);
 	assert_int_equal(r->enc, DOC_ENC_UNICODE);
 	/* the letterhead is in the top band too */
-	r = find(k, "ỦY BAN NHÂN DÂN", 1);
+	r = docsink_find(&k->d, "ỦY BAN NHÂN DÂN", 1);
 	assert_non_null(r);
 	assert_int_equal(r->zone, DOC_ZONE_HEADER);
-	r = find(k, "Độc lập - Tự do - Hạnh phúc", 1);
+	r = docsink_find(&k->d, "Độc lập - Tự do - Hạnh phúc", 1);
 	assert_non_null(r);
 	assert_int_equal(r->zone, DOC_ZONE_HEADER);
 	assert_int_equal(r->flags, 0);
 	/* the body starts with the number, then the boxed stamp */
-	r = find(k, "Số: 123/UBND-CA", 1);
+	r = docsink_find(&k->d, "Số: 123/UBND-CA", 1);
 	assert_non_null(r);
 	assert_int_equal(r->zone, DOC_ZONE_BODY);
 	assert_int_equal(r->index, 0);
 	assert_int_equal(r->flags, 0);
-	r = find(k, "MẬT", 1);
+	r = docsink_find(&k->d, "MẬT", 1);
 	assert_non_null(r);
 	assert_int_equal(r->zone, DOC_ZONE_BODY);
 	assert_int_equal(r->index, 1);
 	assert_int_equal(r->flags, DOC_F_BOLD);
-	r = find(k, "BÁO CÁO", 1);
+	r = docsink_find(&k->d, "BÁO CÁO", 1);
 	assert_non_null(r);
 	assert_int_equal(r->index, 2);
 	assert_int_equal(r->flags, DOC_F_BOLD | DOC_F_LARGE | DOC_F_CENTER);
-	r = find(k, "Trang 1 dòng 24: công tác bảo đảm an ninh trật tự.", 1);
+	r = docsink_find(&k->d, "Trang 1 dòng 24: công tác bảo đảm an ninh trật tự.", 1);
 	assert_non_null(r);
 	assert_int_equal(r->zone, DOC_ZONE_BODY);
 	assert_int_equal(r->index, 27);
 	assert_int_equal(r->flags, 0);
-	r = find(k, "Trang 1/3", 1);
+	r = docsink_find(&k->d, "Trang 1/3", 1);
 	assert_non_null(r);
 	assert_int_equal(r->zone, DOC_ZONE_FOOTER);
 	assert_int_equal(r->index, 0);
@@ -389,13 +354,13 @@ test_text_layer(void **state)
 	struct doc_limits lim;
 	struct doc_ctx ctx;
 	struct keep k;
-	const struct rec *r;
+	const struct docsink_line *r;
 
 	(void)state;
 	ctx_init(&ctx, &lim, &k, false);
 	assert_int_equal(doc_extract(&ctx, m.p, m.len, "a.pdf"), DOC_OK);
 	check_letter_page1(&k);
-	r = find(&k, "TỐI MẬT", 2);
+	r = docsink_find(&k.d, "TỐI MẬT", 2);
 	assert_non_null(r);
 	assert_string_equal(r->part, "trang 2");
 	assert_int_equal(r->zone, DOC_ZONE_HEADER);
@@ -408,7 +373,7 @@ test_text_layer(void **state)
 	ctx_init(&ctx, &lim, &k, false);
 	lim.max_pages = 3;
 	assert_int_equal(doc_extract(&ctx, m.p, m.len, "a.pdf"), DOC_OK);
-	assert_non_null(find(&k, "Trang 3 dòng 0: công tác bảo đảm an ninh "
+	assert_non_null(docsink_find(&k.d, "Trang 3 dòng 0: công tác bảo đảm an ninh "
 	    "trật tự.", 3));
 	free(m.p);
 }
@@ -427,9 +392,9 @@ test_skip_stop(void **state)
 	k.answer = DOC_NEXT_SKIP;
 	k.answer_at = "Số: 123/UBND-CA";
 	assert_int_equal(doc_extract(&ctx, m.p, m.len, "a.pdf"), DOC_OK);
-	assert_null(find(&k, "MẬT", 1));
-	assert_non_null(find(&k, "TỐI MẬT", 2));
-	assert_null(find(&k, "MẬT", 2));
+	assert_null(docsink_find(&k.d, "MẬT", 1));
+	assert_non_null(docsink_find(&k.d, "TỐI MẬT", 2));
+	assert_null(docsink_find(&k.d, "MẬT", 2));
 	assert_false(ctx.stopped);
 	/* STOP: nothing more */
 	ctx_init(&ctx, &lim, &k, false);
@@ -437,8 +402,8 @@ test_skip_stop(void **state)
 	k.answer_at = "TỐI MẬT";
 	assert_int_equal(doc_extract(&ctx, m.p, m.len, "a.pdf"), DOC_OK);
 	assert_true(ctx.stopped);
-	assert_int_equal(k.n, 2);
-	assert_string_equal(k.lines[1].text, "TỐI MẬT");
+	assert_int_equal(k.d.n, 2);
+	assert_string_equal(k.d.l[1].text, "TỐI MẬT");
 	free(m.p);
 }
 
@@ -481,13 +446,13 @@ test_encrypted(void **state)
 	assert_int_equal(doc_extract(&ctx, enc.p, enc.len, "e.pdf"),
 	    DOC_ERR_ENCRYPTED);
 	assert_int_equal(ctx.err, DOC_ERR_ENCRYPTED);
-	assert_int_equal(k.n, 0);
+	assert_int_equal(k.d.n, 0);
 	free(enc.p);
 	/* an owner password alone does not hide the text */
 	assert_true(qpdf(&m, &enc, "--encrypt '' owner 256 --"));
 	ctx_init(&ctx, &lim, &k, false);
 	assert_int_equal(doc_extract(&ctx, enc.p, enc.len, "o.pdf"), DOC_OK);
-	assert_non_null(find(&k, "MẬT", 1));
+	assert_non_null(docsink_find(&k.d, "MẬT", 1));
 	free(enc.p);
 	free(m.p);
 }
@@ -509,7 +474,7 @@ test_corrupt(void **state)
 	    DOC_ERR_CORRUPT);
 	assert_int_equal(ctx.err, DOC_ERR_CORRUPT);
 	assert_non_null(strstr(ctx.detail, "pdf"));
-	assert_int_equal(k.n, 0);
+	assert_int_equal(k.d.n, 0);
 	/* a catalog without pages */
 	ctx_init(&ctx, &lim, &k, false);
 	assert_int_equal(doc_extract(&ctx, (const unsigned char *)junk,
@@ -532,17 +497,17 @@ test_legacy_font(void **state)
 	(void)state;
 	ctx_init(&ctx, &lim, &k, false);
 	assert_int_equal(doc_extract(&ctx, m.p, m.len, "vn.pdf"), DOC_OK);
-	assert_int_equal(k.n, 2);
+	assert_int_equal(k.d.n, 2);
 	/* the bytes 4D CB 54 as code points U+004D U+00CB U+0054 */
-	assert_string_equal(k.lines[0].text, "M\xC3\x8BT");
-	assert_int_equal(k.lines[0].enc, DOC_ENC_TCVN3);
-	assert_int_equal(k.lines[0].flags, DOC_F_CAPS);
-	assert_int_equal(k.lines[0].zone, DOC_ZONE_HEADER);
+	assert_string_equal(k.d.l[0].text, "M\xC3\x8BT");
+	assert_int_equal(k.d.l[0].enc, DOC_ENC_TCVN3);
+	assert_int_equal(k.d.l[0].flags, DOC_F_CAPS);
+	assert_int_equal(k.d.l[0].zone, DOC_ZONE_HEADER);
 	/* .VnTime: small letters, "Công văn" is 43 F4 6E 67 20 76 A8 6E */
-	assert_string_equal(k.lines[1].text, "C\xC3\xB4ng v\xC2\xA8n");
-	assert_int_equal(k.lines[1].enc, DOC_ENC_TCVN3);
-	assert_int_equal(k.lines[1].flags, 0);
-	assert_int_equal(k.lines[1].zone, DOC_ZONE_BODY);
+	assert_string_equal(k.d.l[1].text, "C\xC3\xB4ng v\xC2\xA8n");
+	assert_int_equal(k.d.l[1].enc, DOC_ENC_TCVN3);
+	assert_int_equal(k.d.l[1].flags, 0);
+	assert_int_equal(k.d.l[1].zone, DOC_ZONE_BODY);
 	free(m.p);
 }
 
@@ -557,7 +522,7 @@ test_scan_without_ocr(void **state)
 	(void)state;
 	ctx_init(&ctx, &lim, &k, false);
 	assert_int_equal(doc_extract(&ctx, m.p, m.len, "scan.pdf"), DOC_OK);
-	assert_int_equal(k.n, 0);
+	assert_int_equal(k.d.n, 0);
 	assert_true(ctx.scan_unread);
 	assert_false(ctx.ocr_used);
 	free(m.p);
@@ -565,16 +530,16 @@ test_scan_without_ocr(void **state)
 
 /* The first OCR line of page 1 that contains s but not but (OCR may
  * add noise around the words). */
-static const struct rec *
+static const struct docsink_line *
 ocr_has(const struct keep *k, const char *s, const char *but)
 {
 	size_t i;
 
-	for (i = 0; i < k->n; i++)
-		if (k->lines[i].zone == DOC_ZONE_OCR && k->lines[i].page == 1 &&
-		    strstr(k->lines[i].text, s) != NULL && (but == NULL ||
-		    strstr(k->lines[i].text, but) == NULL))
-			return &k->lines[i];
+	for (i = 0; i < k->d.n; i++)
+		if (k->d.l[i].zone == DOC_ZONE_OCR && k->d.l[i].page == 1 &&
+		    strstr(k->d.l[i].text, s) != NULL && (but == NULL ||
+		    strstr(k->d.l[i].text, but) == NULL))
+			return &k->d.l[i];
 	return NULL;
 }
 
@@ -585,7 +550,7 @@ test_scan_ocr(void **state)
 	struct doc_limits lim;
 	struct doc_ctx ctx;
 	struct keep k;
-	const struct rec *head, *top, *stamp;
+	const struct docsink_line *head, *top, *stamp;
 
 	(void)state;
 	if (!ocr_available())

@@ -17,57 +17,32 @@
 
 #include "secrets/doc.h"
 
-#define REC_MAX 32
+#include "docsink.h"
 
-struct rec {
-	struct doc_sink sink;
-	size_t n, skip_at;
-	struct {
-		char text[128];
-		char part[64];
-		enum doc_zone zone;
-		enum doc_enc enc;
-		unsigned index, page, flags;
-	} l[REC_MAX];
-};
+/* SKIP at that line (1-based; 0: never). */
+static size_t skip_at;
 
 static enum doc_next
-rec_line(struct doc_sink *self, const struct doc_line *l)
+skip_answer(struct docsink *d, const struct doc_line *l)
 {
-	struct rec *r = (struct rec *)self;
-
-	if (r->n < REC_MAX) {
-		snprintf(r->l[r->n].text, sizeof(r->l[0].text), "%.*s",
-		    (int)l->len, l->text);
-		snprintf(r->l[r->n].part, sizeof(r->l[0].part), "%s", l->part);
-		r->l[r->n].zone = l->zone;
-		r->l[r->n].enc = l->enc;
-		r->l[r->n].index = l->index;
-		r->l[r->n].page = l->page;
-		r->l[r->n].flags = l->flags;
-	}
-	r->n++;
-	return r->skip_at != 0 && r->n == r->skip_at ? DOC_NEXT_SKIP :
+	(void)l;
+	return skip_at != 0 && d->n == skip_at ? DOC_NEXT_SKIP :
 	    DOC_NEXT_MORE;
 }
 
 static struct doc_limits lim;
-static struct rec rec;
+static struct docsink rec;
 
 static enum doc_err
-run(const char *rtf, size_t skip_at)
+run(const char *rtf, size_t skip)
 {
 	struct doc_ctx ctx;
 	enum doc_err e;
 
-	memset(&rec, 0, sizeof(rec));
-	rec.sink.line = rec_line;
-	rec.skip_at = skip_at;
+	docsink_init(&rec, skip_answer);
+	skip_at = skip;
 	doc_limits_default(&lim, false);
-	memset(&ctx, 0, sizeof(ctx));
-	ctx.lim = &lim;
-	ctx.sink = &rec.sink;
-	ctx.prefix = "";
+	docsink_ctx(&ctx, &lim, &rec);
 	e = doc_extract(&ctx, (const unsigned char *)rtf, strlen(rtf),
 	    "a.rtf");
 	assert_int_equal(e, ctx.err);

@@ -16,44 +16,18 @@
 
 #include "secrets/doc.h"
 
-#define REC_MAX 64
+#include "docsink.h"
 
-/* A sink that keeps every line; answers SKIP/STOP at a chosen line. */
-struct rec {
-	struct doc_sink sink;
-	size_t n, total;
-	size_t skip_at, stop_at;	/* 1-based line; 0: never */
-	struct {
-		char text[256];
-		char part[128];
-		enum doc_zone zone;
-		enum doc_enc enc;
-		unsigned page, index, flags;
-		size_t len;
-	} l[REC_MAX];
-};
+/* The sink answers STOP, SKIP at these lines (1-based; 0: never). */
+static size_t skip_at, stop_at;
 
 static enum doc_next
-rec_line(struct doc_sink *self, const struct doc_line *l)
+answer_at(struct docsink *d, const struct doc_line *l)
 {
-	struct rec *r = (struct rec *)self;
-
-	r->total++;
-	if (r->n < REC_MAX) {
-		snprintf(r->l[r->n].text, sizeof(r->l[0].text), "%.*s",
-		    (int)l->len, l->text);
-		snprintf(r->l[r->n].part, sizeof(r->l[0].part), "%s", l->part);
-		r->l[r->n].zone = l->zone;
-		r->l[r->n].enc = l->enc;
-		r->l[r->n].page = l->page;
-		r->l[r->n].index = l->index;
-		r->l[r->n].flags = l->flags;
-		r->l[r->n].len = l->len;
-		r->n++;
-	}
-	if (r->stop_at != 0 && r->total == r->stop_at)
+	(void)l;
+	if (stop_at != 0 && d->n == stop_at)
 		return DOC_NEXT_STOP;
-	if (r->skip_at != 0 && r->total == r->skip_at)
+	if (skip_at != 0 && d->n == skip_at)
 		return DOC_NEXT_SKIP;
 	return DOC_NEXT_MORE;
 }
@@ -61,39 +35,36 @@ rec_line(struct doc_sink *self, const struct doc_line *l)
 static struct doc_limits lim;
 
 static void
-ctx_init(struct doc_ctx *ctx, struct rec *r)
+ctx_init(struct doc_ctx *ctx, struct docsink *r)
 {
-	memset(r, 0, sizeof(*r));
-	r->sink.line = rec_line;
+	docsink_init(r, answer_at);
+	skip_at = stop_at = 0;
 	doc_limits_default(&lim, false);
-	memset(ctx, 0, sizeof(*ctx));
-	ctx->lim = &lim;
-	ctx->sink = &r->sink;
-	ctx->prefix = "";
+	docsink_ctx(ctx, &lim, r);
 }
 
 static enum doc_err
-run_at(struct rec *r, const void *buf, size_t len, size_t skip, size_t stop)
+run_at(struct docsink *r, const void *buf, size_t len, size_t skip, size_t stop)
 {
 	struct doc_ctx ctx;
 	enum doc_err e;
 
 	ctx_init(&ctx, r);
-	r->skip_at = skip;
-	r->stop_at = stop;
+	skip_at = skip;
+	stop_at = stop;
 	e = doc_extract(&ctx, buf, len, "a.txt");
 	assert_int_equal(e, ctx.err);
 	return e;
 }
 
 static enum doc_err
-run(struct rec *r, const void *buf, size_t len)
+run(struct docsink *r, const void *buf, size_t len)
 {
 	return run_at(r, buf, len, 0, 0);
 }
 
 static void
-line_is(struct rec *r, size_t i, const char *text, enum doc_enc enc,
+line_is(struct docsink *r, size_t i, const char *text, enum doc_enc enc,
     unsigned page, unsigned index)
 {
 	assert_true(i < r->n);
@@ -110,7 +81,7 @@ test_utf8_nfc(void **state)
 {
 	static const char t[] = "ỦY BAN NHÂN DÂN\n\nTỐI MẬT\r\n"
 	    "Số: 12/QĐ-UBND\rHà Nội\fTrang hai\n\f\fTrang bốn  \n";
-	struct rec r;
+	struct docsink r;
 
 	(void)state;
 	assert_int_equal(run(&r, t, sizeof(t) - 1), DOC_OK);
@@ -129,7 +100,7 @@ test_utf8_nfd_bom(void **state)
 	/* "MẬT" decomposed: M A U+0302 U+0323 T, after a UTF-8 BOM */
 	static const char t[] = "\xEF\xBB\xBF" "CO\xCC\x82NG VA\xCC\x86N\n"
 	    "MA\xCC\x82\xCC\xA3T\n";
-	struct rec r;
+	struct docsink r;
 
 	(void)state;
 	assert_int_equal(run(&r, t, sizeof(t) - 1), DOC_OK);
@@ -161,7 +132,7 @@ static void
 test_utf16(void **state)
 {
 	unsigned char b[64];
-	struct rec r;
+	struct docsink r;
 	int le, bom;
 
 	(void)state;
@@ -188,7 +159,7 @@ test_cp1258(void **state)
 	 * "Cộng hòa" */
 	static const char t[] = "\xD0\xF4\xF2 m\xE2\xF2t: T\xF4\xECi m\xE2\xF2t"
 	    "\nC\xF4\xF2ng ho\xCC" "a\n";
-	struct rec r;
+	struct docsink r;
 
 	(void)state;
 	assert_int_equal(run(&r, t, sizeof(t) - 1), DOC_OK);
@@ -204,7 +175,7 @@ test_legacy_bytes(void **state)
 	 * "MẬT" is 4D 41 C4 54, "Số" is 53 6F E1 */
 	static const char tcvn3[] = "T\xE8I M\xCBT\nc\xF4ng v\xA9n\n";
 	static const char vni[] = "MA\xC4T\nSo\xE1: 12\n";
-	struct rec r;
+	struct docsink r;
 
 	(void)state;
 	assert_int_equal(run(&r, tcvn3, sizeof(tcvn3) - 1), DOC_OK);
@@ -221,7 +192,7 @@ static void
 test_viqr(void **state)
 {
 	static const char t[] = "TO^'I MA^.T\nSo^': 12\nHello.\n";
-	struct rec r;
+	struct docsink r;
 
 	(void)state;
 	assert_int_equal(run(&r, t, sizeof(t) - 1), DOC_OK);
@@ -235,7 +206,7 @@ static void
 test_skip_stop(void **state)
 {
 	static const char t[] = "a\nb\nc\nd\n";
-	struct rec r;
+	struct docsink r;
 
 	(void)state;
 	assert_int_equal(run_at(&r, t, sizeof(t) - 1, 2, 0), DOC_OK);
@@ -250,7 +221,7 @@ test_long_lines(void **state)
 {
 	size_t n = 200000, i;
 	char *t = malloc(n);
-	struct rec r;
+	struct docsink r;
 	struct doc_ctx ctx;
 
 	(void)state;

@@ -19,49 +19,18 @@
 
 #include "secrets/doc.h"
 
-#define REC_MAX 32
-
-struct rec {
-	struct doc_sink sink;
-	size_t n;
-	struct {
-		char text[128];
-		char part[256];
-		enum doc_zone zone;
-		unsigned index;
-	} l[REC_MAX];
-};
-
-static enum doc_next
-rec_line(struct doc_sink *self, const struct doc_line *l)
-{
-	struct rec *r = (struct rec *)self;
-
-	if (r->n < REC_MAX) {
-		snprintf(r->l[r->n].text, sizeof(r->l[0].text), "%.*s",
-		    (int)l->len, l->text);
-		snprintf(r->l[r->n].part, sizeof(r->l[0].part), "%s", l->part);
-		r->l[r->n].zone = l->zone;
-		r->l[r->n].index = l->index;
-		r->n++;
-	}
-	return DOC_NEXT_MORE;
-}
+#include "docsink.h"
 
 static struct doc_limits lim;
 static struct doc_ctx ctx;
-static struct rec rec;
+static struct docsink rec;
 
 static void
 setup(void)
 {
-	memset(&rec, 0, sizeof(rec));
-	rec.sink.line = rec_line;
+	docsink_init(&rec, NULL);
 	doc_limits_default(&lim, false);
-	memset(&ctx, 0, sizeof(ctx));
-	ctx.lim = &lim;
-	ctx.sink = &rec.sink;
-	ctx.prefix = "";
+	docsink_ctx(&ctx, &lim, &rec);
 	ctx.deadline = doc_now() + 30;
 }
 

@@ -128,6 +128,15 @@ mk_expect(enum doc_degree g, const char *rule)
 		assert_int_equal(v.confidence, 0);
 }
 
+/* The verdict into *v: of degree g, read in encoding enc. */
+static void
+mk_expect_enc(struct doc_verdict *v, enum doc_degree g, const char *enc)
+{
+	mk_verdict(v);
+	assert_int_equal(v->degree, g);
+	assert_string_equal(v->encoding, enc);
+}
+
 static const char *const mk_degrees[] = {"", "MẬT", "TỐI MẬT", "TUYỆT MẬT"};
 
 static void
@@ -366,9 +375,7 @@ test_encodings(void **state)
 	/* TCVN3 .VnTimeH: "MẬT" is 4D CB 54, capitals by the font */
 	mk_letterhead();
 	mk_feed_legacy(DOC_ZONE_BODY, DOC_F_CAPS, DOC_ENC_TCVN3, 4, "M\xCBT");
-	mk_verdict(&v);
-	assert_int_equal(v.degree, DOC_DEGREE_MAT);
-	assert_string_equal(v.encoding, "tcvn3");
+	mk_expect_enc(&v, DOC_DEGREE_MAT, "tcvn3");
 	assert_string_equal(v.marking, "MẬT");
 	/* …and without the flag: the ASCII letters are capitals */
 	mk_letterhead();
@@ -386,45 +393,31 @@ test_encodings(void **state)
 	/* VNI-Windows: "MẬT" is 4D 41 C4 54 */
 	mk_letterhead();
 	mk_feed_legacy(DOC_ZONE_HEADER, 0, DOC_ENC_VNI, 0, "TUYE\xC4T MA\xC4T");
-	mk_verdict(&v);
-	assert_int_equal(v.degree, DOC_DEGREE_TUYET_MAT);
-	assert_string_equal(v.encoding, "vni");
+	mk_expect_enc(&v, DOC_DEGREE_TUYET_MAT, "vni");
 	/* 8-bit text of unknown code page: TCVN3, VNI, Windows-1258 */
 	mk_letterhead();
 	mk_feed_legacy(DOC_ZONE_BODY, 0, DOC_ENC_UNKNOWN_8BIT, 4, "M\xCBT");
-	mk_verdict(&v);
-	assert_int_equal(v.degree, DOC_DEGREE_MAT);
-	assert_string_equal(v.encoding, "tcvn3");
+	mk_expect_enc(&v, DOC_DEGREE_MAT, "tcvn3");
 	mk_letterhead();
 	mk_feed_legacy(DOC_ZONE_BODY, 0, DOC_ENC_UNKNOWN_8BIT, 4,
 	    "TO\xC1I MA\xC4T");
-	mk_verdict(&v);
-	assert_int_equal(v.degree, DOC_DEGREE_TOI_MAT);
-	assert_string_equal(v.encoding, "vni");
+	mk_expect_enc(&v, DOC_DEGREE_TOI_MAT, "vni");
 	mk_letterhead();
 	mk_feed_legacy(DOC_ZONE_BODY, 0, DOC_ENC_UNKNOWN_8BIT, 4,
 	    "T\xD4\xECI M\xC2\xF2T");
-	mk_verdict(&v);
-	assert_int_equal(v.degree, DOC_DEGREE_TOI_MAT);
-	assert_string_equal(v.encoding, "cp1258");
+	mk_expect_enc(&v, DOC_DEGREE_TOI_MAT, "cp1258");
 	/* raw Windows-1258 bytes passed as "Unicode" (invalid UTF-8) */
 	mk_letterhead();
 	mk_feed(DOC_ZONE_BODY, 1, 4, BODY, "M\xC2\xF2T");
-	mk_verdict(&v);
-	assert_int_equal(v.degree, DOC_DEGREE_MAT);
-	assert_string_equal(v.encoding, "cp1258");
+	mk_expect_enc(&v, DOC_DEGREE_MAT, "cp1258");
 	/* legacy text an extractor did not recognise (Unicode "MËT") */
 	mk_letterhead();
 	mk_feed(DOC_ZONE_BODY, 1, 4, BODY, "MËT");
-	mk_verdict(&v);
-	assert_int_equal(v.degree, DOC_DEGREE_MAT);
-	assert_string_equal(v.encoding, "tcvn3");
+	mk_expect_enc(&v, DOC_DEGREE_MAT, "tcvn3");
 	/* VIQR, as a whole stamp line */
 	mk_letterhead();
 	mk_feed(DOC_ZONE_BODY, 1, 4, BODY, "TO^'I MA^.T");
-	mk_verdict(&v);
-	assert_int_equal(v.degree, DOC_DEGREE_TOI_MAT);
-	assert_string_equal(v.encoding, "viqr");
+	mk_expect_enc(&v, DOC_DEGREE_TOI_MAT, "viqr");
 	assert_string_equal(v.marking, "TỐI MẬT");
 	mk_letterhead();
 	mk_feed(DOC_ZONE_BODY, 1, 4, BODY, "Ba?o ma^.t tho^ng tin");
