@@ -37,6 +37,7 @@
 #include "agent/queue.h"
 #include "agent/run.h"
 #include "agent/upload.h"
+#include "lib/clock.h"
 #include "lib/conf.h"
 #include "lib/json.h"
 #include "lib/log.h"
@@ -79,15 +80,6 @@ static void
 run_on_signal(int sig)
 {
 	run_stop_sig = sig;
-}
-
-static int64_t
-run_now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 /* SIGTERM and SIGINT are blocked outside the sleeps: a pending one counts
@@ -141,29 +133,7 @@ run_duration(const char *s, long long *ms)
 static bool
 run_size(const char *s, long long *bytes)
 {
-	long long v = 0, mul = 1;
-	const char *p = s;
-
-	if (*p < '0' || *p > '9')
-		return false;
-	for (; *p >= '0' && *p <= '9'; p++)
-		if ((v = v * 10 + (*p - '0')) > (64LL << 30))
-			return false;
-	if (*p == 'K' || *p == 'k')
-		mul = 1LL << 10;
-	else if (*p == 'M' || *p == 'm')
-		mul = 1LL << 20;
-	else if (*p == 'G' || *p == 'g')
-		mul = 1LL << 30;
-	else if (*p != '\0')
-		return false;
-	if (*p != '\0' && p[1] != '\0' && strcmp(p + 1, "iB") != 0 &&
-	    strcmp(p + 1, "B") != 0)
-		return false;
-	if (v > (64LL << 30) / mul)
-		return false;
-	*bytes = v * mul;
-	return true;
+	return text_to_size(s, 64LL << 30, 64LL << 30, bytes);
 }
 
 static int
@@ -552,7 +522,7 @@ run_upload(struct run *r)
 			wait = run_backoff(r, -1);
 			log_warnx("event=queue.error retry_in=%lld %s", wait,
 			    err);
-			r->next_upload = run_now_ms() + wait;
+			r->next_upload = clk_now_ms() + wait;
 			return RUN_UP_LATER;
 		}
 		out = upload_batch(&r->uc, &b, &a, status, sizeof(status),
@@ -566,7 +536,7 @@ run_upload(struct run *r)
 				log_warnx("event=queue.error batch=%s %s",
 				    b.id, err);
 				r->fails++;
-				r->next_upload = run_now_ms() +
+				r->next_upload = clk_now_ms() +
 				    run_backoff(r, -1);
 				rc = RUN_UP_LATER;
 				break;
@@ -599,8 +569,8 @@ run_upload(struct run *r)
 			    "acts (enrol again: canhgac-agent enroll --force)",
 			    b.id, a.http, a.code, msg);
 			r->denied = true;
-			r->denied_until = run_now_ms() + RUN_DAY_MS;
-			r->next_upload = run_now_ms() + r->rc.retry_max;
+			r->denied_until = clk_now_ms() + RUN_DAY_MS;
+			r->next_upload = clk_now_ms() + r->rc.retry_max;
 			rc = RUN_UP_DENIED;
 			break;
 		case UPLOAD_RETRY:
@@ -613,7 +583,7 @@ run_upload(struct run *r)
 			    "code=%s retry_in=%lld attempts=%d msg=\"%s\"",
 			    b.id, a.http, a.code[0] ? a.code : "-", wait,
 			    b.attempts + 1, msg);
-			r->next_upload = run_now_ms() + wait;
+			r->next_upload = clk_now_ms() + wait;
 			rc = RUN_UP_LATER;
 			break;
 		}
@@ -628,7 +598,7 @@ run_upload(struct run *r)
 static void
 run_sleep_until(int64_t t, const sigset_t *open)
 {
-	int64_t d = t - run_now_ms();
+	int64_t d = t - clk_now_ms();
 	struct timespec ts;
 
 	if (d <= 0)
@@ -690,10 +660,10 @@ run_loop(struct run *r, const char *dir, const sigset_t *open)
 	int64_t now, t;
 	int up, rc;
 
-	r->next_audit = run_now_ms();
-	r->next_upload = run_now_ms();
+	r->next_audit = clk_now_ms();
+	r->next_upload = clk_now_ms();
 	while (!run_stopping()) {
-		now = run_now_ms();
+		now = clk_now_ms();
 		if (!run_scan_reap(r, r->o->once)) {
 			/* scanning: the audit waits for its results */
 		} else if (now >= r->next_audit && run_scan_due(r)) {
@@ -707,20 +677,20 @@ run_loop(struct run *r, const char *dir, const sigset_t *open)
 				r->refused = true;
 			}
 			r->next_audit = r->o->once ? RUN_NEVER :
-			    run_now_ms() + run_jitter(r->rc.interval);
+			    clk_now_ms() + run_jitter(r->rc.interval);
 			if (rc == 0 && r->fails == 0 && !r->denied)
-				r->next_upload = run_now_ms();
+				r->next_upload = clk_now_ms();
 		}
 		if (run_stopping())
 			break;
-		if (run_now_ms() >= r->next_upload) {
+		if (clk_now_ms() >= r->next_upload) {
 			if (r->denied)
 				run_reload_enrolment(r, dir);
-			if (r->denied && run_now_ms() < r->denied_until) {
+			if (r->denied && clk_now_ms() < r->denied_until) {
 				/* Refused: send nothing until the operator
 				 * enrols again; look at agent.json now and
 				 * then, and ask the server once a day. */
-				r->next_upload = run_now_ms() +
+				r->next_upload = clk_now_ms() +
 				    r->rc.retry_max;
 				if (r->o->once)
 					break;
@@ -735,9 +705,9 @@ run_loop(struct run *r, const char *dir, const sigset_t *open)
 		t = r->next_audit < r->next_upload ? r->next_audit :
 		    r->next_upload;
 		if (t == RUN_NEVER)
-			t = run_now_ms() + RUN_DAY_MS;
-		if (r->scan_pid > 0 && t > run_now_ms() + 1000)
-			t = run_now_ms() + 1000;	/* look at the scan */
+			t = clk_now_ms() + RUN_DAY_MS;
+		if (r->scan_pid > 0 && t > clk_now_ms() + 1000)
+			t = clk_now_ms() + 1000;	/* look at the scan */
 		run_sleep_until(t, open);
 	}
 	run_scan_end(r);

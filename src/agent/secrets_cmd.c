@@ -9,6 +9,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <getopt.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -98,26 +99,9 @@ secrets_duration(const char *s)
 static long long
 secrets_size(const char *s)
 {
-	long long v = 0, mul = 1;
-	const char *p = s;
+	long long v;
 
-	if (*p < '0' || *p > '9')
-		return -1;
-	for (; *p >= '0' && *p <= '9'; p++)
-		if ((v = v * 10 + (*p - '0')) > (1LL << 40))
-			return -1;
-	if (*p == 'K' || *p == 'k')
-		mul = 1LL << 10;
-	else if (*p == 'M' || *p == 'm')
-		mul = 1LL << 20;
-	else if (*p == 'G' || *p == 'g')
-		mul = 1LL << 30;
-	else if (*p != '\0')
-		return -1;
-	if (*p != '\0' && p[1] != '\0' && strcmp(p + 1, "B") != 0 &&
-	    strcmp(p + 1, "iB") != 0)
-		return -1;
-	return v * mul;
+	return text_to_size(s, 1LL << 40, LLONG_MAX, &v) ? v : -1;
 }
 
 /* A rate: "20" (MB/s), "20M", "512K" (bytes/s), "0" or "off": none. */

@@ -455,22 +455,15 @@ site_print_round(json_t *res, bool en)
 			site_print_alert(a, en);
 	}
 	st = json_object_get(res, "stats");
-	if (en)
-		printf("%lld pages, %lld fetches, %lld alerts, %.2f s, "
-		    "%.1f pages/s, peak memory %lld KiB",
-		    json_int(st, "pages", 0), json_int(st, "fetches", 0),
-		    json_int(st, "alerts", 0),
-		    json_real_value(json_object_get(st, "seconds")),
-		    json_real_value(json_object_get(st, "pages_per_s")),
-		    json_int(st, "max_rss_kb", 0));
-	else
-		printf("%lld trang, %lld lần tải, %lld cảnh báo, %.2f giây, "
-		    "%.1f trang/giây, bộ nhớ tối đa %lld KiB",
-		    json_int(st, "pages", 0), json_int(st, "fetches", 0),
-		    json_int(st, "alerts", 0),
-		    json_real_value(json_object_get(st, "seconds")),
-		    json_real_value(json_object_get(st, "pages_per_s")),
-		    json_int(st, "max_rss_kb", 0));
+	printf(en ? "%lld pages, %lld fetches, %lld alerts, %.2f s, "
+	    "%.1f pages/s, peak memory %lld KiB" :
+	    "%lld trang, %lld lần tải, %lld cảnh báo, %.2f giây, "
+	    "%.1f trang/giây, bộ nhớ tối đa %lld KiB",
+	    json_int(st, "pages", 0), json_int(st, "fetches", 0),
+	    json_int(st, "alerts", 0),
+	    json_real_value(json_object_get(st, "seconds")),
+	    json_real_value(json_object_get(st, "pages_per_s")),
+	    json_int(st, "max_rss_kb", 0));
 	if (learnt > 0)
 		printf(en ? "; baseline learnt for %zu new pages" :
 		    "; đã học mốc cho %zu trang mới", learnt);

@@ -317,3 +317,86 @@ text_trim_span(const char **s, size_t *len)
 	    (*s)[*len - 1] == '\r'))
 		(*len)--;
 }
+
+size_t
+text_utf8_put(char *out, unsigned long c)
+{
+	if (c < 0x80) {
+		out[0] = (char)c;
+		return 1;
+	}
+	if (c < 0x800) {
+		out[0] = (char)(0xC0 | c >> 6);
+		out[1] = (char)(0x80 | (c & 0x3F));
+		return 2;
+	}
+	if (c < 0x10000) {
+		out[0] = (char)(0xE0 | c >> 12);
+		out[1] = (char)(0x80 | (c >> 6 & 0x3F));
+		out[2] = (char)(0x80 | (c & 0x3F));
+		return 3;
+	}
+	out[0] = (char)(0xF0 | c >> 18);
+	out[1] = (char)(0x80 | (c >> 12 & 0x3F));
+	out[2] = (char)(0x80 | (c >> 6 & 0x3F));
+	out[3] = (char)(0x80 | (c & 0x3F));
+	return 4;
+}
+
+/* Windows-1252 0x80–0x9F; 0 where undefined (those stay U+0080–U+009F). */
+static const unsigned short text_cp1252_high[32] = {
+	0x20AC, 0, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021,
+	0x02C6, 0x2030, 0x0160, 0x2039, 0x0152, 0, 0x017D, 0,
+	0, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014,
+	0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0, 0x017E, 0x0178,
+};
+
+unsigned
+text_cp1252_char(unsigned char b)
+{
+	if (b >= 0x80 && b < 0xA0 && text_cp1252_high[b - 0x80] != 0)
+		return text_cp1252_high[b - 0x80];
+	return b;
+}
+
+int
+text_cp1252_byte(long c)
+{
+	int i;
+
+	if (c >= 0 && c <= 0xFF)
+		return (int)c;
+	for (i = 0; i < 32; i++)
+		if (text_cp1252_high[i] != 0 && text_cp1252_high[i] == c)
+			return 0x80 + i;
+	return -1;
+}
+
+bool
+text_to_size(const char *s, long long max_num, long long max,
+    long long *bytes)
+{
+	long long v = 0, mul = 1;
+	const char *p = s;
+
+	if (*p < '0' || *p > '9')
+		return false;
+	for (; *p >= '0' && *p <= '9'; p++)
+		if ((v = v * 10 + (*p - '0')) > max_num)
+			return false;
+	if (*p == 'K' || *p == 'k')
+		mul = 1LL << 10;
+	else if (*p == 'M' || *p == 'm')
+		mul = 1LL << 20;
+	else if (*p == 'G' || *p == 'g')
+		mul = 1LL << 30;
+	else if (*p != '\0')
+		return false;
+	if (*p != '\0' && p[1] != '\0' && strcmp(p + 1, "B") != 0 &&
+	    strcmp(p + 1, "iB") != 0)
+		return false;
+	if (v > max / mul)
+		return false;
+	*bytes = v * mul;
+	return true;
+}

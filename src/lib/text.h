@@ -48,6 +48,24 @@ void text_trim_span(const char **s, size_t *len);
 /* Parses a decimal integer; false on garbage or overflow. */
 bool text_to_long(const char *s, long *out);
 
+/* Writes code point c as UTF-8 into out (room for 4 bytes); returns the
+ * bytes written. No check: the caller passes a code point it accepts
+ * (at most 0x10FFFF; 0x10000 and above take 4 bytes). */
+size_t text_utf8_put(char *out, unsigned long c);
+
+/* Windows-1252: the code point of byte b (0x80–0x9F as the code page
+ * says; the five it leaves undefined, and every other byte, as itself). */
+unsigned text_cp1252_char(unsigned char b);
+/* The Windows-1252 byte shown as code point c (0–0xFF as themselves), or
+ * -1: the inverse that reads legacy-font text given as code points. */
+int text_cp1252_byte(long c);
+
+/* A size: decimal digits (their number at most max_num) with an optional
+ * K, M or G (binary multiples) and then "B" or "iB"; false when
+ * malformed or when the bytes are more than max. */
+bool text_to_size(const char *s, long long max_num, long long max,
+    long long *bytes);
+
 /* Vietnamese description of an errno value ("không đủ quyền truy cập"),
  * or NULL if none is known (callers then use strerror()). */
 const char *text_strerror_vi(int err);

@@ -16,6 +16,7 @@
 
 #include <sqlite3.h>
 
+#include "lib/clock.h"
 #include "lib/sqlite.h"
 #include "secrets/scan.h"
 
@@ -170,26 +171,17 @@ scan_cache_close(struct scan_cache *c)
 	free(c);
 }
 
-static double
-cache_now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 /* Writes go in transactions of about a second: fast, and an interrupted
  * scan keeps what it read. */
 static void
 cache_tx(struct scan_cache *c)
 {
-	if (c->in_tx && cache_now() - c->tx_start > 1.0)
+	if (c->in_tx && clk_now() - c->tx_start > 1.0)
 		scan_cache_commit(c);
 	if (!c->in_tx && sqlite3_exec(c->db, "BEGIN IMMEDIATE", NULL, NULL,
 	    NULL) == SQLITE_OK) {
 		c->in_tx = true;
-		c->tx_start = cache_now();
+		c->tx_start = clk_now();
 	}
 }
 

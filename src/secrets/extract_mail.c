@@ -17,6 +17,7 @@
 
 #include <gmime/gmime.h>
 
+#include "lib/text.h"
 #include "secrets/doc.h"
 
 #define MAIL_MAX_NEST	32	/* multiparts within one message */
@@ -78,33 +79,6 @@ mail_join(char *out, const char *outer, const char *name)
 
 /* --- HTML to text -------------------------------------------------------- */
 
-static size_t
-utf8_put(char *out, unsigned c)
-{
-	if (c == 0 || c > 0x10FFFF || (c >= 0xD800 && c < 0xE000))
-		c = 0xFFFD;
-	if (c < 0x80) {
-		out[0] = (char)c;
-		return 1;
-	}
-	if (c < 0x800) {
-		out[0] = (char)(0xC0 | c >> 6);
-		out[1] = (char)(0x80 | (c & 0x3F));
-		return 2;
-	}
-	if (c < 0x10000) {
-		out[0] = (char)(0xE0 | c >> 12);
-		out[1] = (char)(0x80 | (c >> 6 & 0x3F));
-		out[2] = (char)(0x80 | (c & 0x3F));
-		return 3;
-	}
-	out[0] = (char)(0xF0 | c >> 18);
-	out[1] = (char)(0x80 | (c >> 12 & 0x3F));
-	out[2] = (char)(0x80 | (c >> 6 & 0x3F));
-	out[3] = (char)(0x80 | (c & 0x3F));
-	return 4;
-}
-
 /* An entity at s ('&' first): its text written to out, the bytes it took
  * returned (0: not an entity). The text is never longer than the entity. */
 static size_t
@@ -151,7 +125,9 @@ html_entity(const char *s, size_t n, char *out, size_t *olen)
 	}
 	if (i == k || i >= n || s[i] != ';')
 		return 0;
-	*olen = utf8_put(out, c > 0x10FFFF ? 0xFFFD : (unsigned)c);
+	if (c == 0 || c > 0x10FFFF || (c >= 0xD800 && c < 0xE000))
+		c = 0xFFFD;
+	*olen = text_utf8_put(out, c);
 	return i + 1;
 }
 

@@ -27,53 +27,18 @@ enum od_kind { OD_TEXT, OD_SHEET, OD_SLIDES };
 enum od_family { FAM_PARA, FAM_TEXT, FAM_CELL, FAM_GRAPHIC, FAM_OTHER,
     FAM_COUNT };
 
-/* Formatting, each -1 when not said. */
-struct od_props {
-	signed char bold, caps, center, framed, pbreak;
-	unsigned sz100;		/* 1/100 pt; 0: not said */
-	char font[48];
-};
-
 struct od_style {
 	char name[64], parent[64];
 	unsigned char family;
-	struct od_props p;
+	struct xp_props p;
 };
 
 struct od_styles {
 	struct od_style *named, *autos;
 	size_t nnamed, nautos, capnamed, capautos;
 	struct xp_hash hnamed, hautos;	/* by family and name */
-	struct od_props defaults[FAM_COUNT];
+	struct xp_props defaults[FAM_COUNT];
 };
-
-static void
-props_init(struct od_props *p)
-{
-	memset(p, 0, sizeof(*p));
-	p->bold = p->caps = p->center = p->framed = p->pbreak = -1;
-}
-
-static void
-props_inherit(struct od_props *p, const struct od_props *q)
-{
-	if (p->bold < 0)
-		p->bold = q->bold;
-	if (p->caps < 0)
-		p->caps = q->caps;
-	if (p->center < 0)
-		p->center = q->center;
-	if (p->framed < 0)
-		p->framed = q->framed;
-	if (p->sz100 == 0)
-		p->sz100 = q->sz100;
-	if (p->font[0] == '\0')
-		memcpy(p->font, q->font, sizeof(p->font));
-	/* a break before belongs to the paragraph style that says it and
-	 * its children, as fo:break-before is inherited */
-	if (p->pbreak < 0)
-		p->pbreak = q->pbreak;
-}
 
 static enum od_family
 family_of(const char *f)
@@ -106,25 +71,25 @@ style_in(const struct od_style *v, const struct xp_hash *h,
  * parents, then the family's defaults). */
 static void
 style_props(const struct od_styles *ss, enum od_family fam,
-    const char *name, struct od_props *p)
+    const char *name, struct xp_props *p)
 {
 	const struct od_style *s;
 	int n;
 
-	props_init(p);
+	xp_props_init(p);
 	if (name == NULL || name[0] == '\0') {
-		props_inherit(p, &ss->defaults[fam]);
+		xp_props_inherit(p, &ss->defaults[fam]);
 		return;
 	}
 	s = style_in(ss->autos, &ss->hautos, fam, name);
 	if (s == NULL)
 		s = style_in(ss->named, &ss->hnamed, fam, name);
 	for (n = 0; s != NULL && n < OD_CHAIN; n++) {
-		props_inherit(p, &s->p);
+		xp_props_inherit(p, &s->p);
 		s = s->parent[0] != '\0' ? style_in(ss->named, &ss->hnamed,
 		    fam, s->parent) : NULL;
 	}
-	props_inherit(p, &ss->defaults[fam]);
+	xp_props_inherit(p, &ss->defaults[fam]);
 }
 
 static bool
@@ -137,7 +102,7 @@ border_on(const char *v)
 
 /* The attributes of a style:*-properties element. */
 static void
-style_attrs(struct xp_reader *xr, struct od_props *p)
+style_attrs(struct xp_reader *xr, struct xp_props *p)
 {
 	static const char *const borders[] = {"border", "border-top",
 	    "border-bottom", "border-left", "border-right"};
@@ -160,7 +125,7 @@ style_attrs(struct xp_reader *xr, struct od_props *p)
 		p->caps = 1;
 	if (xp_attr(xr, XP_NS_FO, "font-size", v, sizeof(v)) &&
 	    strstr(v, "pt") != NULL)
-		p->sz100 = (unsigned)(strtod(v, NULL) * 100);
+		p->size = (unsigned)(strtod(v, NULL) * 100);
 	if (xp_attr(xr, XP_NS_STYLE, "font-name", v, sizeof(v)) ||
 	    xp_attr(xr, XP_NS_FO, "font-family", v, sizeof(v)))
 		xp_copy(p->font, sizeof(p->font), v);
@@ -172,7 +137,7 @@ style_attrs(struct xp_reader *xr, struct od_props *p)
 
 /* A style element met while reading office:styles (named) or
  * office:automatic-styles; returns the props to fill, or NULL. */
-static struct od_props *
+static struct xp_props *
 style_start(struct od_styles *ss, struct xp_reader *xr, bool named)
 {
 	struct od_style **v = named ? &ss->named : &ss->autos, *s;
@@ -190,7 +155,7 @@ style_start(struct od_styles *ss, struct xp_reader *xr, bool named)
 	*v = s;
 	s = &s[*n];
 	memset(s, 0, sizeof(*s));
-	props_init(&s->p);
+	xp_props_init(&s->p);
 	xp_copy(s->name, sizeof(s->name), name);
 	s->family = (unsigned char)family_of(fam);
 	if (!xp_hash_add(named ? &ss->hnamed : &ss->hautos,
@@ -209,7 +174,7 @@ style_start(struct od_styles *ss, struct xp_reader *xr, bool named)
 
 struct od_level {
 	struct xp_line line;
-	struct od_props pp;
+	struct xp_props pp;
 	enum doc_zone zone;
 	unsigned extra;
 	int span_base;
@@ -224,12 +189,12 @@ struct od_doc {
 	enum od_kind kind;
 	bool in_styles;		/* reading styles.xml */
 	int styling;		/* 0, 1 automatic, 2 named styles */
-	struct od_props *cur;	/* the style being read */
+	struct xp_props *cur;	/* the style being read */
 	enum doc_zone hf;	/* in a master page header/footer, or BODY */
 	bool in_master;
 	struct od_level lv[OD_MAX_STACK];
 	int nlv;
-	struct od_props sp[OD_MAX_SPANS];
+	struct xp_props sp[OD_MAX_SPANS];
 	int nsp;
 	int box, note, tbl;
 	/* presentation frames: the zone and flags their class gives */
@@ -241,7 +206,7 @@ struct od_doc {
 	/* spreadsheet position */
 	char sheet[128];
 	unsigned long row, next_row, col, next_col;
-	struct od_props cell;
+	struct xp_props cell;
 	int sheet_depth;
 	unsigned body_sz100;
 };
@@ -258,7 +223,7 @@ od_page_break(struct od_doc *d)
 static struct xp_run
 od_run(const struct od_doc *d, const struct od_level *lv)
 {
-	const struct od_props *p = d->nsp > lv->span_base ?
+	const struct xp_props *p = d->nsp > lv->span_base ?
 	    &d->sp[d->nsp - 1] : &lv->pp;
 	struct xp_run run;
 	bool hcaps;
@@ -266,7 +231,7 @@ od_run(const struct od_doc *d, const struct od_level *lv)
 	run.enc = xp_font_enc(p->font, &hcaps);
 	run.bold = p->bold > 0;
 	run.caps = p->caps > 0 || hcaps;
-	run.large = p->sz100 > 0 && p->sz100 * 10 >= d->body_sz100 * 12;
+	run.large = p->size > 0 && p->size * 10 >= d->body_sz100 * 12;
 	return run;
 }
 
@@ -318,7 +283,7 @@ od_para_start(struct od_doc *d)
 {
 	struct xp_reader *xr = d->xr;
 	struct od_level *lv;
-	struct od_props cp;
+	struct xp_props cp;
 	char name[64], col[16];
 
 	if (d->nlv == OD_MAX_STACK) {
@@ -349,7 +314,7 @@ od_para_start(struct od_doc *d)
 	} else if (d->tbl > 0 && d->kind == OD_SHEET) {
 		lv->zone = DOC_ZONE_CELL;
 		cp = d->cell;
-		props_inherit(&lv->pp, &cp);
+		xp_props_inherit(&lv->pp, &cp);
 		col_name(d->col, col, sizeof(col));
 		snprintf(lv->part, sizeof(lv->part), "%s!%s%lu", d->sheet, col,
 		    d->row + 1);
@@ -466,14 +431,14 @@ od_start(struct od_doc *d, enum xp_ns ns, const char *n)
 			od_para_start(d);
 		else if (strcmp(n, "span") == 0 && !empty && d->nlv > 0) {
 			if (d->nsp < OD_MAX_SPANS) {
-				struct od_props *p = &d->sp[d->nsp];
+				struct xp_props *p = &d->sp[d->nsp];
 				const struct od_level *lv = &d->lv[d->nlv - 1];
 
 				if (!xp_attr(xr, XP_NS_TEXT, "style-name", v,
 				    sizeof(v)))
 					v[0] = '\0';
 				style_props(d->ss, FAM_TEXT, v, p);
-				props_inherit(p, d->nsp > lv->span_base ?
+				xp_props_inherit(p, d->nsp > lv->span_base ?
 				    &d->sp[d->nsp - 1] : &lv->pp);
 			}
 			d->nsp++;
@@ -649,8 +614,8 @@ od_part(struct xp_pkg *pkg, struct od_styles *ss, enum od_kind kind,
 	d->in_styles = strcmp(part, "styles.xml") == 0;
 	d->hf = DOC_ZONE_BODY;
 	d->page = kind == OD_TEXT || d->in_styles ? 1 : 0;
-	d->body_sz100 = ss->defaults[FAM_PARA].sz100 > 0 ?
-	    ss->defaults[FAM_PARA].sz100 : 1200;
+	d->body_sz100 = ss->defaults[FAM_PARA].size > 0 ?
+	    ss->defaults[FAM_PARA].size : 1200;
 	ss->nautos = 0;
 	xp_hash_free(&ss->hautos);
 	xp_out_start(&d->out, pkg->ctx, xr.name);
@@ -781,7 +746,7 @@ doc_extract_odf(struct doc_ctx *ctx, const unsigned char *buf, size_t len,
 		return e;
 	memset(&ss, 0, sizeof(ss));
 	for (i = 0; i < FAM_COUNT; i++)
-		props_init(&ss.defaults[i]);
+		xp_props_init(&ss.defaults[i]);
 	if ((e = od_manifest(&pkg, &kind)) != DOC_OK)
 		goto out;
 	if ((e = od_part(&pkg, &ss, kind, "styles.xml", false)) != DOC_OK)

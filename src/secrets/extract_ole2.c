@@ -13,38 +13,27 @@
 
 #include <gsf/gsf.h>
 
+#include "lib/text.h"
 #include "secrets/ole2.h"
 
 #define OLE2_STORAGE_MAX 256	/* embedded storages looked into, per level */
 
 /* --- lines ---------------------------------------------------------------- */
 
-static const uint16_t cp1252_high[32] = {
-	0x20AC, 0x0081, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021,
-	0x02C6, 0x2030, 0x0160, 0x2039, 0x0152, 0x008D, 0x017D, 0x008F,
-	0x0090, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014,
-	0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0x009D, 0x017E, 0x0178,
-};
-
 uint16_t
 ole2_cp1252(unsigned char b)
 {
-	if (b >= 0x80 && b < 0xA0)
-		return cp1252_high[b - 0x80];
-	return b;
+	return (uint16_t)text_cp1252_char(b);
 }
 
 /* The byte a legacy font shows as code unit u (the inverse of the above). */
 static unsigned char
 unit_byte(uint16_t u)
 {
-	unsigned i;
+	int b = text_cp1252_byte(u);
 
-	if (u < 0x100)
-		return (unsigned char)u;
-	for (i = 0; i < 32; i++)
-		if (cp1252_high[i] == u)
-			return (unsigned char)(0x80 + i);
+	if (b >= 0)
+		return (unsigned char)b;
 	if (u >= 0xF020 && u <= 0xF0FF)	/* symbol-font private use */
 		return (unsigned char)(u & 0xFF);
 	return '?';
@@ -81,31 +70,6 @@ ole2_text_add(struct ole2_text *t, uint16_t u, bool from8)
 	}
 }
 
-static size_t
-put_utf8(char *o, uint32_t c)
-{
-	if (c < 0x80) {
-		o[0] = (char)c;
-		return 1;
-	}
-	if (c < 0x800) {
-		o[0] = (char)(0xC0 | c >> 6);
-		o[1] = (char)(0x80 | (c & 0x3F));
-		return 2;
-	}
-	if (c < 0x10000) {
-		o[0] = (char)(0xE0 | c >> 12);
-		o[1] = (char)(0x80 | (c >> 6 & 0x3F));
-		o[2] = (char)(0x80 | (c & 0x3F));
-		return 3;
-	}
-	o[0] = (char)(0xF0 | c >> 18);
-	o[1] = (char)(0x80 | (c >> 12 & 0x3F));
-	o[2] = (char)(0x80 | (c >> 6 & 0x3F));
-	o[3] = (char)(0x80 | (c & 0x3F));
-	return 4;
-}
-
 /* UTF-16 units to UTF-8 (lone surrogates become U+FFFD) into o, which
  * holds 3 bytes per unit. */
 static size_t
@@ -123,7 +87,7 @@ units_utf8(const uint16_t *u, size_t n, char *o)
 			i++;
 		} else if (c >= 0xD800 && c < 0xE000)
 			c = 0xFFFD;
-		len += put_utf8(o + len, c);
+		len += text_utf8_put(o + len, c);
 	}
 	return len;
 }

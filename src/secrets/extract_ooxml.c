@@ -206,53 +206,19 @@ read_core(struct xp_pkg *pkg, const struct ox_rels *pkgrels)
 
 /* --- Word: styles ------------------------------------------------------- */
 
-/* Formatting, each -1 when not said. */
-struct w_props {
-	signed char bold, caps, center, framed, pbreak;
-	unsigned sz;		/* half-points, 0: not said */
-	char font[48];
-};
-
 struct w_style {
 	char id[64], based[64];
-	struct w_props p;
+	struct xp_props p;
 };
 
 struct w_styles {
 	struct w_style *v;
 	size_t n, cap;
 	struct xp_hash h;		/* by styleId */
-	struct w_props defaults;	/* docDefaults */
+	struct xp_props defaults;	/* docDefaults */
 	char para_default[64];		/* the default paragraph style */
 	unsigned body_sz;		/* half-points of ordinary text */
 };
-
-static void
-props_init(struct w_props *p)
-{
-	memset(p, 0, sizeof(*p));
-	p->bold = p->caps = p->center = p->framed = p->pbreak = -1;
-}
-
-/* Fills what p leaves unsaid from q. */
-static void
-props_inherit(struct w_props *p, const struct w_props *q)
-{
-	if (p->bold < 0)
-		p->bold = q->bold;
-	if (p->caps < 0)
-		p->caps = q->caps;
-	if (p->center < 0)
-		p->center = q->center;
-	if (p->framed < 0)
-		p->framed = q->framed;
-	if (p->pbreak < 0)
-		p->pbreak = q->pbreak;
-	if (p->sz == 0)
-		p->sz = q->sz;
-	if (p->font[0] == '\0')
-		memcpy(p->font, q->font, sizeof(p->font));
-}
 
 static const struct w_style *
 style_find(const struct w_styles *ss, const char *id)
@@ -268,15 +234,15 @@ style_find(const struct w_styles *ss, const char *id)
 
 /* The formatting style id gives, following basedOn. */
 static void
-style_props(const struct w_styles *ss, const char *id, struct w_props *p)
+style_props(const struct w_styles *ss, const char *id, struct xp_props *p)
 {
 	const struct w_style *s;
 	int n;
 
-	props_init(p);
+	xp_props_init(p);
 	for (n = 0; n < OX_STYLE_CHAIN && (s = style_find(ss, id)) != NULL;
 	    n++) {
-		props_inherit(p, &s->p);
+		xp_props_inherit(p, &s->p);
 		id = s->based;
 	}
 }
@@ -293,7 +259,7 @@ w_border(struct xp_reader *xr)
 
 /* Applies a run property element (inside w:rPr) to p. */
 static void
-w_rpr(struct xp_reader *xr, struct w_props *p)
+w_rpr(struct xp_reader *xr, struct xp_props *p)
 {
 	const char *n = xp_local(xr);
 	char val[64];
@@ -304,7 +270,7 @@ w_rpr(struct xp_reader *xr, struct w_props *p)
 	else if (strcmp(n, "caps") == 0 || strcmp(n, "smallCaps") == 0)
 		p->caps = (!has || xp_on(val)) ? 1 : (p->caps > 0 ? 1 : 0);
 	else if (strcmp(n, "sz") == 0 && has)
-		p->sz = (unsigned)strtoul(val, NULL, 10);
+		p->size = (unsigned)strtoul(val, NULL, 10);
 	else if (strcmp(n, "rFonts") == 0) {
 		if (xp_attr(xr, XP_NS_W, "hAnsi", val, sizeof(val)) ||
 		    xp_attr(xr, XP_NS_W, "ascii", val, sizeof(val)) ||
@@ -315,7 +281,7 @@ w_rpr(struct xp_reader *xr, struct w_props *p)
 
 /* Applies a paragraph property element (inside w:pPr) to p. */
 static void
-w_ppr(struct xp_reader *xr, struct w_props *p)
+w_ppr(struct xp_reader *xr, struct xp_props *p)
 {
 	const char *n = xp_local(xr);
 	char val[32];
@@ -333,7 +299,7 @@ styles_read(struct xp_pkg *pkg, const char *part, struct w_styles *ss)
 {
 	struct xp_reader xr;
 	struct w_style *cur = NULL, *v;
-	struct w_props *into = NULL;
+	struct xp_props *into = NULL;
 	bool in_ppr = false, in_bdr = false, defaults = false;
 	char val[64];
 	enum doc_err e;
@@ -370,7 +336,7 @@ styles_read(struct xp_pkg *pkg, const char *part, struct w_styles *ss)
 			ss->v = v;
 			cur = &ss->v[ss->n++];
 			memset(cur, 0, sizeof(*cur));
-			props_init(&cur->p);
+			xp_props_init(&cur->p);
 			into = &cur->p;
 			xp_attr(&xr, XP_NS_W, "styleId", cur->id,
 			    sizeof(cur->id));
@@ -408,11 +374,11 @@ styles_read(struct xp_pkg *pkg, const char *part, struct w_styles *ss)
 	if (rc < 0)
 		return pkg->ctx->err;
 	{
-		struct w_props p;
+		struct xp_props p;
 
 		style_props(ss, ss->para_default, &p);
-		props_inherit(&p, &ss->defaults);
-		ss->body_sz = p.sz;
+		xp_props_inherit(&p, &ss->defaults);
+		ss->body_sz = p.size;
 	}
 	return DOC_OK;
 }
@@ -421,8 +387,8 @@ styles_read(struct xp_pkg *pkg, const char *part, struct w_styles *ss)
 
 struct w_level {
 	struct xp_line line;
-	struct w_props pp;	/* paragraph formatting (style + direct) */
-	struct w_props rp;	/* the run being read */
+	struct xp_props pp;	/* paragraph formatting (style + direct) */
+	struct xp_props rp;	/* the run being read */
 	enum doc_zone zone;
 	unsigned extra;		/* FRAMED of a box or bordered cell */
 	bool in_ppr, in_bdr, in_sect, in_r, in_rpr, in_t, sect_break;
@@ -460,7 +426,7 @@ w_run(const struct w_doc *w, const struct w_level *lv)
 	struct xp_run run;
 	bool hcaps;
 	unsigned body = w->ss->body_sz != 0 ? w->ss->body_sz : 20;
-	unsigned sz = lv->rp.sz != 0 ? lv->rp.sz : body;
+	unsigned sz = lv->rp.size != 0 ? lv->rp.size : body;
 
 	run.enc = xp_font_enc(lv->rp.font, &hcaps);
 	run.bold = lv->rp.bold > 0;
@@ -502,7 +468,7 @@ w_para_start(struct w_doc *w)
 	memset(lv, 0, sizeof(*lv));
 	xp_line_start(&lv->line, 0);
 	style_props(w->ss, w->ss->para_default, &lv->pp);
-	props_inherit(&lv->pp, &w->ss->defaults);
+	xp_props_inherit(&lv->pp, &w->ss->defaults);
 	lv->zone = w->base;
 	if (w->box > 0) {
 		lv->extra = DOC_F_FRAMED;
@@ -533,7 +499,7 @@ w_in_ppr(struct w_doc *w, struct w_level *lv, const char *n)
 	} else if (strcmp(n, "pStyle") == 0) {
 		if (xp_attr(xr, XP_NS_W, "val", val, sizeof(val))) {
 			style_props(w->ss, val, &lv->pp);
-			props_inherit(&lv->pp, &w->ss->defaults);
+			xp_props_inherit(&lv->pp, &w->ss->defaults);
 		}
 	} else if (strcmp(n, "pBdr") == 0) {
 		lv->in_bdr = !xp_empty(xr);
@@ -559,12 +525,12 @@ w_in_run(struct w_doc *w, struct w_level *lv, const char *n)
 	if (lv->in_rpr) {
 		if (strcmp(n, "rStyle") == 0 && xp_attr(xr, XP_NS_W, "val", val,
 		    sizeof(val))) {
-			struct w_props cp;
+			struct xp_props cp;
 
 			style_props(w->ss, val, &cp);
 			/* a character style's own properties win over the
 			 * paragraph's, direct ones (after it) over both */
-			props_inherit(&cp, &lv->rp);
+			xp_props_inherit(&cp, &lv->rp);
 			lv->rp = cp;
 		} else
 			w_rpr(xr, &lv->rp);
@@ -790,7 +756,7 @@ read_word(struct xp_pkg *pkg, const char *main)
 	size_t i, k;
 
 	memset(&ss, 0, sizeof(ss));
-	props_init(&ss.defaults);
+	xp_props_init(&ss.defaults);
 	if ((e = ox_rels_read(pkg, main, &rs)) != DOC_OK)
 		return e;
 	if ((st = ox_rels_type(&rs, "styles")) != NULL &&

@@ -17,6 +17,7 @@
 #include <leptonica/allheaders.h>
 #include <poppler.h>
 
+#include "lib/text.h"
 #include "secrets/doc.h"
 #include "secrets/ocr.h"
 
@@ -53,28 +54,6 @@ struct pdf_page {
 	unsigned index[DOC_ZONE_OCR + 1];	/* next index per zone */
 };
 
-/* Windows-1252's characters for 0x80–0x9F: legacy-font text read through
- * WinAnsiEncoding shows its bytes as these. */
-static const unsigned short pdf_cp1252[32] = {
-	0x20AC, 0, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021,
-	0x02C6, 0x2030, 0x0160, 0x2039, 0x0152, 0, 0x017D, 0,
-	0, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014,
-	0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0, 0x017E, 0x0178,
-};
-
-static bool
-pdf_byte_char(gunichar c)
-{
-	size_t i;
-
-	if (c <= 0xFF)
-		return true;
-	for (i = 0; i < 32; i++)
-		if (pdf_cp1252[i] != 0 && pdf_cp1252[i] == c)
-			return true;
-	return false;
-}
-
 /* Whether every character of s is one a legacy font's byte shows as. */
 static bool
 pdf_bytes_shape(const char *s, size_t len)
@@ -84,7 +63,8 @@ pdf_bytes_shape(const char *s, size_t len)
 	while (p < end) {
 		gunichar c = g_utf8_get_char_validated(p, end - p);
 
-		if (c == (gunichar)-1 || c == (gunichar)-2 || !pdf_byte_char(c))
+		if (c == (gunichar)-1 || c == (gunichar)-2 ||
+		    text_cp1252_byte(c) < 0)
 			return false;
 		p = g_utf8_next_char(p);
 	}

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "lib/text.h"
 #include "secrets/doc.h"
 
 #define RTF_MAX_DEPTH	200	/* groups kept; deeper ones share a state */
@@ -95,14 +96,6 @@ struct rtf {
 	enum doc_err err;
 };
 
-/* Windows-1252 and Windows-1258 above 0x7F (0x80–0xFF). */
-static const unsigned short cp1252_hi[32] = {
-	0x20AC, 0x81, 0x201A, 0x192, 0x201E, 0x2026, 0x2020, 0x2021, 0x2C6,
-	0x2030, 0x160, 0x2039, 0x152, 0x8D, 0x17D, 0x8F, 0x90, 0x2018, 0x2019,
-	0x201C, 0x201D, 0x2022, 0x2013, 0x2014, 0x2DC, 0x2122, 0x161, 0x203A,
-	0x153, 0x9D, 0x17E, 0x178,
-};
-
 static unsigned
 cp_decode(int cp, unsigned char b)
 {
@@ -112,7 +105,7 @@ cp_decode(int cp, unsigned char b)
 		if (cp == 1258 && (b == 0x8A || b == 0x8E || b == 0x9A ||
 		    b == 0x9E))
 			return b;
-		return cp1252_hi[b - 0x80];
+		return text_cp1252_char(b);
 	}
 	if (cp == 1258)
 		switch (b) {
@@ -139,39 +132,10 @@ cp_decode(int cp, unsigned char b)
 static int
 cp1252_byte(unsigned c)
 {
-	int i;
-
-	if (c < 0x80 || (c >= 0xA0 && c <= 0xFF))
-		return (int)c;
-	for (i = 0; i < 32; i++)
-		if (cp1252_hi[i] == c)
-			return 0x80 + i;
-	return -1;
-}
-
-static size_t
-utf8_put(char *out, unsigned c)
-{
-	if (c < 0x80) {
-		out[0] = (char)c;
-		return 1;
-	}
-	if (c < 0x800) {
-		out[0] = (char)(0xC0 | c >> 6);
-		out[1] = (char)(0x80 | (c & 0x3F));
-		return 2;
-	}
-	if (c < 0x10000) {
-		out[0] = (char)(0xE0 | c >> 12);
-		out[1] = (char)(0x80 | (c >> 6 & 0x3F));
-		out[2] = (char)(0x80 | (c & 0x3F));
-		return 3;
-	}
-	out[0] = (char)(0xF0 | c >> 18);
-	out[1] = (char)(0x80 | (c >> 12 & 0x3F));
-	out[2] = (char)(0x80 | (c >> 6 & 0x3F));
-	out[3] = (char)(0x80 | (c & 0x3F));
-	return 4;
+	/* not the C1 controls where Windows-1252 has characters */
+	if (c >= 0x80 && c < 0xA0 && text_cp1252_char((unsigned char)c) != c)
+		return -1;
+	return text_cp1252_byte(c);
 }
 
 static struct rtf_group *
@@ -338,7 +302,8 @@ put_unicode(struct rtf *r, unsigned c)
 		    DOC_ENC_VNI, c != ' ', c == ' ');
 		return;
 	}
-	line_put(r, u, utf8_put(u, c), DOC_ENC_UNICODE, c != ' ', c < 0x80);
+	line_put(r, u, text_utf8_put(u, c), DOC_ENC_UNICODE, c != ' ',
+	    c < 0x80);
 }
 
 /* A byte of text (literal or \'hh), in the current font's code page. */

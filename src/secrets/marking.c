@@ -15,6 +15,7 @@
 
 #include <utf8proc.h>
 
+#include "lib/text.h"
 #include "secrets/doc.h"
 
 #define TOP_LINES	20	/* body lines of page 1 where stamps stand */
@@ -237,13 +238,6 @@ tcvn_recase(const char *s, size_t n)
 
 /* The bytes of a line of legacy text given as code points (doc.h), into
  * out (n+1 bytes); false when some character is not such a byte. */
-static const uint16_t cp1252_high[32] = {
-	0x20AC, 0, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021,
-	0x02C6, 0x2030, 0x0160, 0x2039, 0x0152, 0, 0x017D, 0,
-	0, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014,
-	0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0, 0x017E, 0x0178,
-};
-
 static bool
 cps_to_bytes(const char *s, size_t n, unsigned char *out, size_t *olen)
 {
@@ -251,21 +245,16 @@ cps_to_bytes(const char *s, size_t n, unsigned char *out, size_t *olen)
 	utf8proc_int32_t c;
 	utf8proc_ssize_t k;
 	size_t i = 0, o = 0;
-	int j;
+	int b;
 
 	while (i < n) {
 		k = utf8proc_iterate(p + i, (utf8proc_ssize_t)(n - i), &c);
 		if (k <= 0)
 			return false;
 		i += (size_t)k;
-		if (c > 0xFF) {
-			for (j = 0; j < 32 && cp1252_high[j] != c; j++)
-				;
-			if (j == 32)
-				return false;
-			c = 0x80 + j;
-		}
-		out[o++] = (unsigned char)c;
+		if ((b = text_cp1252_byte(c)) < 0)
+			return false;
+		out[o++] = (unsigned char)b;
 	}
 	*olen = o;
 	return true;

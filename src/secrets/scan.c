@@ -23,6 +23,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "lib/clock.h"
 #include "lib/json.h"
 #include "lib/text.h"
 #include "secrets/scan.h"
@@ -82,15 +83,6 @@ struct scan {
 	bool failed;		/* workers cannot drop: the scan stops */
 	char err[512];
 };
-
-static double
-scan_now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 static bool
 scan_stopped(const struct scan *s)
@@ -511,7 +503,7 @@ scan_budget(struct scan *s, long long bytes)
 	if (s->o->max_rate <= 0)
 		return;
 	s->rate_bytes += bytes;
-	ahead = (double)s->rate_bytes / s->o->max_rate - (scan_now() -
+	ahead = (double)s->rate_bytes / s->o->max_rate - (clk_now() -
 	    s->start);
 	if (ahead > 0.01)
 		scan_pool_wait(s->pool, ahead, s->o->stop);
@@ -793,7 +785,7 @@ scan_run(const struct scan_opts *o, struct scan_result *r, char *err,
 	memset(&s, 0, sizeof(s));
 	s.o = o;
 	s.r = r;
-	s.start = scan_now();
+	s.start = clk_now();
 	s.max_file = o->max_file > 0 ? o->max_file : SCAN_DEFAULT_MAX_FILE;
 	s.seconds = o->seconds > 0 ? o->seconds : o->ocr ?
 	    SCAN_DEFAULT_OCR_SECONDS : SCAN_DEFAULT_SECONDS;
@@ -832,7 +824,7 @@ scan_run(const struct scan_opts *o, struct scan_result *r, char *err,
 			scan_cache_prune(s.cache, r->roots[i]);
 	if (r->nitems > 1)
 		qsort(r->items, r->nitems, sizeof(*r->items), scan_item_cmp);
-	r->stats.seconds = scan_now() - s.start;
+	r->stats.seconds = clk_now() - s.start;
 	if (s.cache != NULL && scan_cache_save_last(s.cache, r, err,
 	    errlen) != 0)
 		goto out;

@@ -12,6 +12,7 @@
 
 #include <utf8proc.h>
 
+#include "lib/text.h"
 #include "secrets/doc.h"
 
 /* Combining marks (U+03xx) used to build letters before composing. */
@@ -100,28 +101,6 @@ u32_nfc(struct u32buf *b, size_t *outlen)
 
 /* --- the bytes of legacy text handed as code points --------------------- */
 
-/* Windows-1252 0x80–0x9F; 0 where undefined (those stay U+0080–U+009F). */
-static const uint16_t cp1252_high[32] = {
-	0x20AC, 0, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021,
-	0x02C6, 0x2030, 0x0160, 0x2039, 0x0152, 0, 0x017D, 0,
-	0, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014,
-	0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0, 0x017E, 0x0178,
-};
-
-/* The byte shown as code point c, or -1. */
-static int
-cp_byte(utf8proc_int32_t c)
-{
-	int i;
-
-	if (c >= 0 && c <= 0xFF)
-		return (int)c;
-	for (i = 0; i < 32; i++)
-		if (cp1252_high[i] != 0 && cp1252_high[i] == c)
-			return 0x80 + i;
-	return -1;
-}
-
 /* UTF-8 text of byte code points back to bytes; NULL when it is not. */
 static unsigned char *
 utf8_to_bytes(const char *s, size_t len, size_t *n)
@@ -142,7 +121,7 @@ utf8_to_bytes(const char *s, size_t len, size_t *n)
 			continue;
 		}
 		k = utf8proc_iterate(p + i, (utf8proc_ssize_t)(len - i), &c);
-		if (k <= 0 || (b = cp_byte(c)) < 0) {
+		if (k <= 0 || (b = text_cp1252_byte(c)) < 0) {
 			free(out);
 			return NULL;
 		}
@@ -166,10 +145,8 @@ vienc_bytes_to_utf8(const unsigned char *s, size_t len, size_t *outlen)
 	if (out == NULL)
 		return NULL;
 	for (i = 0; i < len; i++) {
-		utf8proc_int32_t c = s[i];
+		utf8proc_int32_t c = (utf8proc_int32_t)text_cp1252_char(s[i]);
 
-		if (c >= 0x80 && c < 0xA0 && cp1252_high[c - 0x80] != 0)
-			c = cp1252_high[c - 0x80];
 		o += (size_t)utf8proc_encode_char(c,
 		    (utf8proc_uint8_t *)out + o);
 	}

@@ -36,6 +36,7 @@
 
 #include <sodium.h>
 
+#include "lib/clock.h"
 #include "lib/log.h"
 #include "lib/text.h"
 #include "secrets/scan.h"
@@ -103,15 +104,6 @@ struct scan_pool {
 /* Waits in a row with every worker dead and none restarting before the
  * scan gives up (instead of waiting for ever). */
 #define POOL_DEAD_MAX 3
-
-static double
-worker_now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 void
 scan_lower_priority(void)
@@ -535,12 +527,12 @@ pool_ready(struct scan_pool *p, struct worker *w)
 {
 	struct worker_ready r;
 	struct pollfd pfd = {w->fd, POLLIN, 0};
-	double end = worker_now() + WORKER_READY_MS / 1000.0, left;
+	double end = clk_now() + WORKER_READY_MS / 1000.0, left;
 	ssize_t n = -1;
 	int k;
 
 	for (;;) {
-		left = end - worker_now();
+		left = end - clk_now();
 		k = poll(&pfd, 1, left > 0 ? (int)(left * 1000) + 1 : 0);
 		if (k >= 0 || errno != EINTR)
 			break;
@@ -722,7 +714,7 @@ pool_wait(struct scan_pool *p, double max, volatile sig_atomic_t *stop)
 {
 	struct pollfd pfd[SCAN_MAX_JOBS];
 	struct worker *ws[SCAN_MAX_JOBS];
-	double now = worker_now(), wait = max, left;
+	double now = clk_now(), wait = max, left;
 	unsigned i, n = 0;
 	int r;
 
@@ -864,7 +856,7 @@ scan_pool_submit(struct scan_pool *p, const struct scan_job *j,
 		return 0;
 	}
 	w->changed = o.changed;
-	w->started = worker_now();
+	w->started = clk_now();
 	memset(&q, 0, offsetof(struct worker_req, path));
 	q.magic = WORKER_MAGIC;
 	q.ocr = p->c.ocr;
@@ -884,9 +876,9 @@ void
 scan_pool_wait(struct scan_pool *p, double seconds,
     volatile sig_atomic_t *stop)
 {
-	double end = worker_now() + seconds, left;
+	double end = clk_now() + seconds, left;
 
-	while ((left = end - worker_now()) > 0 && !(stop != NULL && *stop)) {
+	while ((left = end - clk_now()) > 0 && !(stop != NULL && *stop)) {
 		if (pool_wait(p, left, stop) == 0) {
 			struct timespec ts;
 

@@ -829,3 +829,32 @@ xp_on(const char *val)
 	return !(strcmp(val, "0") == 0 || strcasecmp(val, "false") == 0 ||
 	    strcasecmp(val, "off") == 0 || strcasecmp(val, "none") == 0);
 }
+
+void
+xp_props_init(struct xp_props *p)
+{
+	memset(p, 0, sizeof(*p));
+	p->bold = p->caps = p->center = p->framed = p->pbreak = -1;
+}
+
+void
+xp_props_inherit(struct xp_props *p, const struct xp_props *q)
+{
+	if (p->bold < 0)
+		p->bold = q->bold;
+	if (p->caps < 0)
+		p->caps = q->caps;
+	if (p->center < 0)
+		p->center = q->center;
+	if (p->framed < 0)
+		p->framed = q->framed;
+	/* a break before belongs to the paragraph style that says it and
+	 * its children, as fo:break-before and w:pageBreakBefore are
+	 * inherited */
+	if (p->pbreak < 0)
+		p->pbreak = q->pbreak;
+	if (p->size == 0)
+		p->size = q->size;
+	if (p->font[0] == '\0')
+		memcpy(p->font, q->font, sizeof(p->font));
+}

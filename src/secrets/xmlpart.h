@@ -178,6 +178,20 @@ enum doc_next xp_emit(struct xp_out *o, struct xp_line *l, enum doc_zone zone,
  * the capitals-only TCVN3 fonts (".VnTimeH", ".VnArialH"). */
 enum doc_enc xp_font_enc(const char *font, bool *caps);
 
+/* Formatting said by a style, a paragraph or a run; each flag -1 when
+ * not said (then taken from the parent style, or the defaults). */
+struct xp_props {
+	signed char bold, caps, center, framed, pbreak;
+	unsigned size;		/* in the format's unit (ODF 1/100 pt, OOXML
+				 * half-points); 0: not said */
+	char font[48];
+};
+
+/* Nothing said. */
+void xp_props_init(struct xp_props *p);
+/* Fills what p leaves unsaid from q. */
+void xp_props_inherit(struct xp_props *p, const struct xp_props *q);
+
 /* Room for need elements of size bytes in v (capacity *cap, at most max
  * elements): the array, maybe moved, or NULL (v left as it was) when
  * over max or out of memory. */

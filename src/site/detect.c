@@ -153,6 +153,21 @@ det_push(json_t *ev, const char *key, json_t *item)
 		json_decref(item);
 }
 
+/* No evidence: ev released, NULL returned. */
+static json_t *
+det_none(json_t *ev)
+{
+	json_decref(ev);
+	return NULL;
+}
+
+/* ev when it holds key, else no evidence. */
+static json_t *
+det_if(json_t *ev, const char *key)
+{
+	return json_object_get(ev, key) != NULL ? ev : det_none(ev);
+}
+
 static json_t *
 det_set_of(json_t *b, const char *key)
 {
@@ -427,10 +442,8 @@ det_defaced(struct det *d, const struct site_page *p,
 	/* A page that did not come whole (error, truncated, 4xx/5xx) is
 	 * "down" or "unreadable", not a defacement: nothing to compare. */
 	if (p == NULL || d->b == NULL || (f != NULL && (f->curl_code != 0 ||
-	    f->truncated || f->status == 0 || f->status >= 400))) {
-		json_decref(ev);
-		return NULL;
-	}
+	    f->truncated || f->status == 0 || f->status >= 400)))
+		return det_none(ev);
 	phrase = det_new_terms(d, SITE_VOCAB_DEFACE, p, NULL, ev);
 	btitle = json_str(d->b, "title", "");
 	if (!json_bool(d->b, "title_varies", false) && *btitle != '\0' &&
@@ -464,10 +477,8 @@ det_defaced(struct det *d, const struct site_page *p,
 	signals = (title_changed ? 1 : 0) + (gone >= DET_GONE ? 1 : 0) +
 	    (jac < thr ? 1 : 0);
 	if (phrase < 2 && signals < 2 && gone < DET_GONE_ALONE &&
-	    jac >= thr * 0.6) {
-		json_decref(ev);
-		return NULL;
-	}
+	    jac >= thr * 0.6)
+		return det_none(ev);
 	det_set(ev, "before", btitle);
 	det_set(ev, "after", p->title ? p->title : "");
 	json_object_set_new(ev, "stable_gone", json_real(gone));
@@ -484,10 +495,8 @@ det_spam(struct det *d, const struct site_page *p,
 
 	(void)f;
 	if (p == NULL || d->b == NULL || det_new_terms(d, SITE_VOCAB_GAMBLING,
-	    p, NULL, ev) < 2) {
-		json_decref(ev);
-		return NULL;
-	}
+	    p, NULL, ev) < 2)
+		return det_none(ev);
 	det_new_links(d, p, false, ev);
 	json_object_set_new(ev, "diff", det_diff(d, p));
 	return ev;
@@ -503,10 +512,8 @@ det_hidden(struct det *d, const struct site_page *p,
 	char *text;
 
 	(void)f;
-	if (p == NULL || d->b == NULL || det_new_links(d, p, true, ev) == 0) {
-		json_decref(ev);
-		return NULL;
-	}
+	if (p == NULL || d->b == NULL || det_new_links(d, p, true, ev) == 0)
+		return det_none(ev);
 	/* critical when the hidden links speak of gambling */
 	json_array_foreach(json_object_get(ev, "links"), i, l) {
 		len += strlen(json_str(l, "text", "")) +
@@ -550,11 +557,7 @@ det_new_script(struct det *d, const struct site_page *p,
 	for (i = 0; p != NULL && d->b != NULL && i < p->nscripts; i++)
 		if (det_foreign_host(d, p->scripts[i].host, d->scripts))
 			det_push(ev, "scripts", det_str(p->scripts[i].src));
-	if (json_object_get(ev, "scripts") == NULL) {
-		json_decref(ev);
-		return NULL;
-	}
-	return ev;
+	return det_if(ev, "scripts");
 }
 
 static json_t *
@@ -575,11 +578,7 @@ det_new_iframe(struct det *d, const struct site_page *p,
 		json_set_bool(o, "hidden", p->frames[i].hidden);
 		det_push(ev, "frames", o);
 	}
-	if (json_object_get(ev, "frames") == NULL) {
-		json_decref(ev);
-		return NULL;
-	}
-	return ev;
+	return det_if(ev, "frames");
 }
 
 static json_t *
@@ -591,10 +590,8 @@ det_miner(struct det *d, const struct site_page *p,
 
 	(void)f;
 	if (p == NULL || d->b == NULL || det_new_terms(d, SITE_VOCAB_MINER, p,
-	    NULL, ev) < 2) {
-		json_decref(ev);
-		return NULL;
-	}
+	    NULL, ev) < 2)
+		return det_none(ev);
 	for (i = 0; i < p->nscripts; i++)
 		if (p->scripts[i].src != NULL)
 			det_push(ev, "scripts", det_str(p->scripts[i].src));
@@ -648,10 +645,8 @@ det_redirect(struct det *d, const struct site_page *p,
 	size_t i;
 	char *dom;
 
-	if (d->b == NULL) {
-		json_decref(ev);
-		return NULL;
-	}
+	if (d->b == NULL)
+		return det_none(ev);
 	if (det_http_away(d, f))
 		det_chain(ev, f);
 	if (p != NULL && p->refresh != NULL &&
@@ -675,11 +670,7 @@ det_redirect(struct det *d, const struct site_page *p,
 		}
 		json_decref(js);
 	}
-	if (json_object_get(ev, "chain") == NULL) {
-		json_decref(ev);
-		return NULL;
-	}
-	return ev;
+	return det_if(ev, "chain");
 }
 
 /* The crawler sees what the browser does not, more than learnt. */

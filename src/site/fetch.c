@@ -21,6 +21,7 @@
 #include <gnutls/x509.h>
 #include <jansson.h>
 
+#include "lib/clock.h"
 #include "lib/text.h"
 #include "site/site.h"
 
@@ -107,15 +108,6 @@ site_limits_default(struct site_limits *lim)
 	lim->concurrency = 32;
 	lim->per_host = 6;
 	lim->slow_ms = 5000;
-}
-
-static int64_t
-fetch_now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 /*
@@ -715,7 +707,7 @@ static bool
 fetch_start(struct fetch_run *r, size_t xi)
 {
 	struct fetch_xfer *x = &r->x[xi];
-	int64_t now = fetch_now_ms(), left;
+	int64_t now = clk_now_ms(), left;
 
 	if (!x->started) {
 		x->started = true;

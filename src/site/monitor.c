@@ -28,6 +28,7 @@
 #include <libxml/tree.h>
 #include <sodium.h>
 
+#include "lib/clock.h"
 #include "lib/file.h"
 #include "lib/json.h"
 #include "lib/text.h"
@@ -94,15 +95,6 @@ struct mon {
 };
 
 static const enum site_agent mon_agents[] = { SITE_BROWSER, SITE_CRAWLER };
-
-static double
-mon_clock(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 static long
 mon_rss_kb(void)
@@ -687,26 +679,34 @@ mon_dns_thread(void *arg)
 	return NULL;
 }
 
-/* The hosts' DNS answers, looked up in a thread while fetching starts. */
-struct mon_dns_job {
+/* Work done in a thread beside the caller's, or at once in the caller's
+ * when no thread can be started. */
+struct mon_job {
 	pthread_t t;
 	bool started;
 };
 
 static void
-mon_dns_start(struct mon *m, struct mon_dns_job *j)
+mon_job_start(struct mon_job *j, void *(*fn)(void *), void *arg)
 {
-	j->started = pthread_create(&j->t, NULL, mon_dns_thread, m) == 0;
+	j->started = pthread_create(&j->t, NULL, fn, arg) == 0;
 	if (!j->started)
-		mon_dns_thread(m);
+		fn(arg);
 }
 
 static void
-mon_dns_wait(struct mon_dns_job *j)
+mon_job_wait(struct mon_job *j)
 {
 	if (j->started)
 		pthread_join(j->t, NULL);
 	j->started = false;
+}
+
+/* The hosts' DNS answers, looked up in a thread while fetching starts. */
+static void
+mon_dns_start(struct mon *m, struct mon_job *j)
+{
+	mon_job_start(j, mon_dns_thread, m);
 }
 
 /* --- fetching in chunks ------------------------------------------------ */
@@ -717,8 +717,7 @@ struct mon_batch {
 	size_t n;
 	size_t nagents;
 	struct site_fetch *out;
-	pthread_t t;
-	bool threaded;
+	struct mon_job job;
 };
 
 static void *
@@ -736,17 +735,7 @@ mon_batch_start(struct mon_batch *b)
 	b->out = calloc(b->n * b->nagents + 1, sizeof(*b->out));
 	if (b->out == NULL)
 		abort();
-	b->threaded = pthread_create(&b->t, NULL, mon_batch_thread, b) == 0;
-	if (!b->threaded)
-		mon_batch_thread(b);
-}
-
-static void
-mon_batch_wait(struct mon_batch *b)
-{
-	if (b->threaded)
-		pthread_join(b->t, NULL);
-	b->threaded = false;
+	mon_job_start(&b->job, mon_batch_thread, b);
 }
 
 static void
@@ -1225,7 +1214,7 @@ static json_t *
 mon_stats(const struct mon *m, double t0, size_t pages)
 {
 	json_t *s = json_object();
-	double secs = mon_clock() - t0;
+	double secs = clk_now() - t0;
 
 	json_set_int(s, "pages", (long long)pages);
 	json_set_int(s, "fetches", (long long)m->fetches);
@@ -1251,11 +1240,11 @@ site_round(const struct site_round_opts *o, char *err, size_t errlen)
 {
 	struct site_round_opts oo = *o;
 	struct mon m;
-	struct mon_dns_job dj;
+	struct mon_job dj;
 	struct mon_batch cur, next;
 	json_t *res = NULL, *pages, *notes;
 	size_t i, k, nlearn = 0, *learn;
-	double t0 = mon_clock();
+	double t0 = clk_now();
 	char ts[32];
 
 	if (oo.now == 0)
@@ -1298,7 +1287,7 @@ site_round(const struct site_round_opts *o, char *err, size_t errlen)
 				cur.urls[i] = m.pages[i].url;
 			mon_batch_start(&cur);
 		}
-		mon_batch_wait(&cur);
+		mon_job_wait(&cur.job);
 		if (k + MON_CHUNK < m.npages) {
 			size_t s = k + MON_CHUNK;
 
@@ -1314,14 +1303,14 @@ site_round(const struct site_round_opts *o, char *err, size_t errlen)
 			mon_batch_start(&next);
 		}
 		if (k == 0)
-			mon_dns_wait(&dj);
+			mon_job_wait(&dj);
 		m.fetches += cur.n * 2;
 		mon_check_chunk(&m, &cur, k);
 		mon_batch_free(&cur);
 		cur = next;
 		memset(&next, 0, sizeof(next));
 	}
-	mon_dns_wait(&dj);
+	mon_job_wait(&dj);
 
 	/* first sight: learn the pages without a baseline */
 	learn = calloc(m.npages + 1, sizeof(*learn));
@@ -1357,10 +1346,10 @@ site_learn(const struct site_round_opts *o, char *err, size_t errlen)
 {
 	struct site_round_opts oo = *o;
 	struct mon m;
-	struct mon_dns_job dj;
+	struct mon_job dj;
 	json_t *res, *pages, *stats;
 	size_t i, *idx, learnt = 0;
-	double t0 = mon_clock();
+	double t0 = clk_now();
 	char ts[32];
 
 	if (oo.now == 0)
@@ -1371,7 +1360,7 @@ site_learn(const struct site_round_opts *o, char *err, size_t errlen)
 		return NULL;
 	}
 	mon_dns_start(&m, &dj);
-	mon_dns_wait(&dj);
+	mon_job_wait(&dj);
 	idx = calloc(m.npages + 1, sizeof(*idx));
 	if (idx == NULL)
 		abort();
