@@ -178,7 +178,7 @@ integration: $(ASAN_PROGRAMS) fixtures
 	@tests/run-integration.sh build/asan/canhgac-agent
 
 # The server end to end over TLS on loopback, and its fault tests.
-server-tests: $(ASAN_PROGRAMS) fixtures
+server-tests: $(ASAN_PROGRAMS) build/tests/portal fixtures
 	@tests/server/run.sh
 
 # The classified-document finder over a corpus the tests make themselves.

@@ -1,12 +1,15 @@
 /*
- * cmd_site.c — canhgac site baseline|check: the portal integrity monitor
- * run alone (directive point 3), without the server: learn what each
- * page normally is into a state directory, then check rounds of pages for
- * defacement, gambling spam, injected scripts, cloaking, redirects,
- * availability, TLS, DNS and headers (src/site/monitor.c). Text for people
- * in Vietnamese or English (--lang), one JSON object for programs
- * (--json). add|list|remove wait for the server's registry. canhgac(8),
- * docs/sites.md.
+ * cmd_site.c — canhgac site add|list|remove|baseline|check: the portal
+ * integrity monitor (directive point 3). add, list and remove keep the
+ * server's registry of the URLs each unit watches (canhgacd checks them
+ * when due, src/server/sitejob.c); baseline and check work on the
+ * server's data directory (state in DATA/sites, the alerts of check
+ * stored as the unit's findings), or alone with --state DIR, without the
+ * server: learn what each page normally is, then check rounds of pages
+ * for defacement, gambling spam, injected scripts, cloaking, redirects,
+ * availability, TLS, DNS and headers (src/site/monitor.c). Text for
+ * people in Vietnamese or English (--lang), JSON for programs (--json).
+ * What a person changes goes to the audit log. canhgac(8), docs/sites.md.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,6 +21,8 @@
 #include "lib/json.h"
 #include "lib/log.h"
 #include "lib/text.h"
+#include "server/enrol_token.h"
+#include "server/sitejob.h"
 #include "site/monitor.h"
 
 #define SITE_MAX_RESOLVE 64
@@ -157,9 +162,15 @@ site_parse(struct cli *c, int argc, char **argv, bool check,
 	}
 	if (status != EXIT_OK)
 		return status;
-	if (a->state == NULL || a->state[0] == '\0')
-		return cli_usage_error("%s: cần --state THƯ_MỤC — needs --state "
-		    "DIR", name);
+	if (a->state != NULL && a->state[0] == '\0')
+		return cli_usage_error("%s: --state cần một thư mục — --state "
+		    "needs a directory", name);
+	/* on the server's data directory: the registry says the rest */
+	if (a->state == NULL && (a->sitemap || a->vocab != NULL ||
+	    a->rounds != 1 || a->max_pages != 0 || a->fetches != 0))
+		return cli_usage_error("%s: --fetches, --sitemap, --vocab, "
+		    "--rounds và --max-pages chỉ dùng với --state — only with "
+		    "--state", name);
 	if (a->cafile != NULL && access(a->cafile, R_OK) != 0) {
 		log_warn("--cafile %s: không đọc được — cannot read",
 		    a->cafile);
@@ -502,6 +513,436 @@ site_print_learn(json_t *res, bool en)
 	    json_real_value(json_object_get(st, "seconds")));
 }
 
+/* --- on the server's data directory -------------------------------------- */
+
+/* A URL typed by the operator: printable UTF-8, http(s), at most
+ * SITE_URL_MAX bytes; a usage error otherwise. */
+static bool
+site_url_ok(const char *name, const char *url)
+{
+	size_t len = strlen(url), j;
+	char *host, *e;
+
+	for (j = 0; j < len; j++)
+		if ((unsigned char)url[j] <= 0x20 || url[j] == 0x7f)
+			break;
+	host = j == len && len <= SITE_URL_MAX && text_valid_utf8(url, len) ?
+	    site_url_host(url) : NULL;
+	if (host != NULL) {
+		free(host);
+		return true;
+	}
+	e = out_escape(url);
+	cli_usage_error("%s: “%s” không phải URL http:// hoặc https:// — “%s” "
+	    "is not an http:// or https:// URL", name, e, e);
+	free(e);
+	return false;
+}
+
+static void
+site_audit(struct store *st, const char *action, const char *url,
+    json_t *detail)
+{
+	char *object = text_printf("site:%s", url);
+
+	cli_audit(st, action, object, detail);
+	free(object);
+}
+
+/* The server's configuration with the command's --cafile, --resolve,
+ * --dns-server and --concurrency over its site-* keys (a shallow copy:
+ * only sc is freed). */
+static void
+site_server_conf(const struct site_args *a, const struct serverconf *sc,
+    struct serverconf *out)
+{
+	size_t i;
+
+	*out = *sc;
+	if (a->cafile != NULL)
+		out->site_cafile = (char *)a->cafile;
+	if (a->dns_server != NULL)
+		out->site_dns_server = (char *)a->dns_server;
+	if (a->concurrency > 0)
+		out->site_concurrency = (int)a->concurrency;
+	if (a->nresolve > 0) {
+		for (i = 0; i < a->nresolve; i++)
+			out->site_resolve[i] = (char *)a->resolve[i];
+		out->nsite_resolve = a->nresolve;
+	}
+}
+
+struct site_found {
+	json_t *urls;			/* registered URL -> unit name */
+};
+
+static int
+site_found_row(const struct store_site *s, void *arg)
+{
+	struct site_found *f = arg;
+
+	json_object_set_new(f->urls, s->url, json_string(s->unit));
+	return 0;
+}
+
+/* Every URL of a must be registered: EXIT_OK, or EXIT_FAIL after saying
+ * which is not. */
+static int
+site_registered(struct store *st, const struct site_args *a)
+{
+	struct store_site_filter f;
+	struct site_found found;
+	char err[1024], *e;
+	size_t i;
+	int rc = EXIT_OK;
+
+	found.urls = json_object();
+	for (i = 0; i < a->nurls; i++) {
+		memset(&f, 0, sizeof(f));
+		f.url = a->urls[i];
+		if (store_sites(st, &f, site_found_row, &found, err,
+		    sizeof(err)) != STORE_OK) {
+			log_warnx("%s", err);
+			rc = EXIT_FAIL;
+			break;
+		}
+		if (json_object_get(found.urls, a->urls[i]) == NULL) {
+			e = out_escape(a->urls[i]);
+			log_warnx("%s: chưa được theo dõi, thêm bằng canhgac site "
+			    "add --unit ĐƠN_VỊ — not a monitored site, add it "
+			    "with canhgac site add --unit UNIT", e);
+			free(e);
+			rc = EXIT_FAIL;
+		}
+	}
+	json_decref(found.urls);
+	return rc;
+}
+
+static int
+site_server_baseline(struct cli *c, struct site_args *a)
+{
+	struct serverconf sc, sc2;
+	struct store *st = NULL;
+	struct sitejob j;
+	json_t *res, *p;
+	char err[1024];
+	size_t i;
+	int rc;
+
+	if (cli_open(c, 0, &sc, &st) != 0)
+		return EXIT_FAIL;
+	if ((rc = site_registered(st, a)) != EXIT_OK)
+		goto out;
+	site_server_conf(a, &sc, &sc2);
+	if (sitejob_init(&j, st, &sc2, err, sizeof(err)) != 0) {
+		log_warnx("%s", err);
+		rc = EXIT_FAIL;
+		goto out;
+	}
+	res = sitejob_learn(&j, (const char *const *)a->urls, a->nurls, err,
+	    sizeof(err));
+	sitejob_free(&j);
+	if (res == NULL) {
+		log_warnx("%s", err);
+		rc = EXIT_USAGE;
+		goto out;
+	}
+	/* a new baseline is a decision of a person: the audit log */
+	json_array_foreach(json_object_get(res, "pages"), i, p)
+		if (json_bool(p, "learnt", false))
+			site_audit(st, "site.baseline", json_str(p, "url", ""),
+			    json_pack("{s:I}", "fetches",
+			    (json_int_t)json_int(p, "fetches", 0)));
+	if (a->json)
+		site_print_json(res);
+	else
+		site_print_learn(res, c->en);
+	rc = json_int(json_object_get(res, "stats"), "failed", 0) > 0 ?
+	    EXIT_FAIL : EXIT_OK;
+	json_decref(res);
+out:
+	cli_close(&sc, st);
+	return rc;
+}
+
+static int
+site_server_check(struct cli *c, struct site_args *a)
+{
+	struct serverconf sc, sc2;
+	struct store *st = NULL;
+	struct sitejob j;
+	struct sitejob_result r;
+	json_t *res;
+	char err[1024];
+	size_t i;
+	int rc, ret;
+
+	if (cli_open(c, 0, &sc, &st) != 0)
+		return EXIT_FAIL;
+	site_server_conf(a, &sc, &sc2);
+	if (sitejob_init(&j, st, &sc2, err, sizeof(err)) != 0) {
+		log_warnx("%s", err);
+		cli_close(&sc, st);
+		return EXIT_FAIL;
+	}
+	ret = sitejob_check(&j, (const char *const *)a->urls, a->nurls,
+	    (int64_t)time(NULL), &r, err, sizeof(err));
+	sitejob_free(&j);
+	if (ret != STORE_OK) {
+		log_warnx("%s", err);
+		json_decref(r.rounds);
+		cli_close(&sc, st);
+		return ret == STORE_ENOTFOUND ? EXIT_FAIL : EXIT_USAGE;
+	}
+	rc = EXIT_OK;
+	json_array_foreach(r.rounds, i, res) {
+		if (a->json)
+			site_print_json(res);
+		else
+			site_print_round(res, c->en);
+		if (json_int(json_object_get(res, "stats"), "alerts", 0) > 0)
+			rc = EXIT_FAIL;
+	}
+	if (!a->json)
+		printf(c->en ? "stored: %zu sites of %zu origins, %d findings "
+		    "opened, %d resolved\n" : "đã lưu: %zu trang của %zu nguồn, "
+		    "mở %d vi phạm, đóng %d\n", r.sites, r.origins, r.opened,
+		    r.resolved);
+	json_decref(r.rounds);
+	cli_close(&sc, st);
+	return rc;
+}
+
+/* canhgac site add --unit U [--interval 15m] [--sitemap] URL... */
+static int
+site_add(struct cli *c, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		CLI_GLOBAL_OPTIONS,
+		{"unit", required_argument, NULL, 'u'},
+		{"interval", required_argument, NULL, 'i'},
+		{"sitemap", no_argument, NULL, 's'},
+		{NULL, 0, NULL, 0},
+	};
+	struct serverconf sc;
+	struct store *st = NULL;
+	const char *unit_arg = NULL;
+	char *unit = NULL, err[1024], *e;
+	int64_t interval = STORE_SITE_INTERVAL_DEFAULT, unit_id;
+	bool sitemap = false, added;
+	int ch, rc, i;
+
+	while ((ch = cli_getopt(c, argc, argv, longopts, NULL, &rc)) != -1) {
+		switch (ch) {
+		case 'u': unit_arg = optarg; break;
+		case 's': sitemap = true; break;
+		case 'i':
+			if (!enrol_duration(optarg, &interval) ||
+			    interval < STORE_SITE_INTERVAL_MIN ||
+			    interval > STORE_SITE_INTERVAL_MAX)
+				return cli_usage_error("--interval “%s”: chu kỳ "
+				    "từ 1m đến 24h (s, m, h) — an interval from "
+				    "1m to 24h (s, m, h)", optarg);
+			break;
+		}
+	}
+	if (rc != EXIT_OK)
+		return rc;
+	if (unit_arg == NULL)
+		return cli_usage_error("site add: thiếu --unit ĐƠN_VỊ — --unit "
+		    "UNIT is required");
+	if (optind >= argc)
+		return cli_usage_error("site add: cần ít nhất một URL — needs "
+		    "at least one URL");
+	for (i = optind; i < argc; i++)
+		if (!site_url_ok("site add", argv[i]))
+			return EXIT_USAGE;
+	if ((unit = cli_text_arg("--unit", unit_arg, ENROL_UNIT_MAX,
+	    false)) == NULL)
+		return EXIT_USAGE;
+	if (cli_open(c, 0, &sc, &st) != 0) {
+		free(unit);
+		return EXIT_FAIL;
+	}
+	rc = EXIT_OK;
+	if (store_unit_ensure(st, unit, &unit_id, err, sizeof(err)) !=
+	    STORE_OK) {
+		log_warnx("%s: %s", unit, err);
+		rc = EXIT_FAIL;
+		goto out;
+	}
+	for (i = optind; i < argc; i++) {
+		e = out_escape(argv[i]);
+		if (store_site_add(st, unit_id, argv[i], (int)interval, sitemap,
+		    cli_user(), (int64_t)time(NULL), &added, err,
+		    sizeof(err)) != STORE_OK) {
+			log_warnx("%s: %s", e, err);
+			rc = EXIT_FAIL;
+		} else {
+			site_audit(st, added ? "site.added" : "site.changed",
+			    argv[i], json_pack("{s:s, s:I, s:b}", "unit", unit,
+			    "interval", (json_int_t)interval, "sitemap",
+			    sitemap));
+			printf(c->en ? "%s %s (unit %s, every %llds%s)\n" :
+			    "%s %s (đơn vị %s, mỗi %lld giây%s)\n",
+			    added ? (c->en ? "added  " : "đã thêm") :
+			    (c->en ? "changed" : "đã đổi "), e, unit,
+			    (long long)interval, sitemap ? ", sitemap" : "");
+		}
+		free(e);
+	}
+out:
+	free(unit);
+	cli_close(&sc, st);
+	return rc;
+}
+
+/* canhgac site remove URL... */
+static int
+site_remove(struct cli *c, int argc, char **argv)
+{
+	struct serverconf sc;
+	struct store *st = NULL;
+	char err[1024], *e;
+	int64_t unit_id;
+	int i, rc;
+
+	while (cli_getopt(c, argc, argv, NULL, NULL, &rc) != -1)
+		;
+	if (rc != EXIT_OK)
+		return rc;
+	if (optind >= argc)
+		return cli_usage_error("site remove: cần ít nhất một URL — needs "
+		    "at least one URL");
+	if (cli_open(c, 0, &sc, &st) != 0)
+		return EXIT_FAIL;
+	rc = EXIT_OK;
+	for (i = optind; i < argc; i++) {
+		e = out_escape(argv[i]);
+		if (store_site_remove(st, argv[i], &unit_id, err,
+		    sizeof(err)) != STORE_OK) {
+			log_warnx("%s", err);
+			rc = EXIT_FAIL;
+		} else {
+			site_audit(st, "site.removed", argv[i],
+			    json_pack("{s:I}", "unit_id", (json_int_t)unit_id));
+			printf("%s %s\n", c->en ? "removed" : "đã bỏ", e);
+		}
+		free(e);
+	}
+	cli_close(&sc, st);
+	return rc;
+}
+
+static const struct out_col site_cols[] = {
+	{"Đơn vị", "Unit", 30, 8, false, false},
+	{"URL", "URL", 0, 20, false, true},
+	{"Chu kỳ", "Interval", 0, 0, true, false},
+	{"Sitemap", "Sitemap", 0, 0, false, false},
+	{"Kiểm tra lần cuối", "Last checked", 0, 0, false, false},
+	{"Lỗi", "Error", 40, 5, false, false},
+};
+
+static int
+site_list_row(const struct store_site *s, void *arg)
+{
+	struct listing *l = arg;
+	char iv[32], when[OUT_TIME_LEN];
+	const char *cells[6];
+
+	if (l->json) {
+		json_t *o = json_object();
+
+		json_object_set_new(o, "id", json_integer(s->id));
+		out_json_str(o, "unit", s->unit);
+		out_json_str(o, "url", s->url);
+		out_json_str(o, "origin", s->origin);
+		json_object_set_new(o, "host_id", json_sprintf("%s%s",
+		    STORE_SITE_HOST_PREFIX, s->origin));
+		json_object_set_new(o, "interval", json_integer(s->interval));
+		json_object_set_new(o, "sitemap", json_boolean(s->sitemap));
+		out_json_str(o, "added_by", s->added_by);
+		out_json_time(o, "added_at", s->added_at);
+		out_json_time(o, "last_checked", s->last_checked);
+		out_json_time(o, "next_due", s->next_due);
+		out_json_str(o, "last_error", s->last_error);
+		out_jsonarr_add(&l->arr, o);
+		return 0;
+	}
+	snprintf(iv, sizeof(iv), "%ds", s->interval);
+	out_time(s->last_checked, when);
+	cells[0] = s->unit;
+	cells[1] = s->url;
+	cells[2] = iv;
+	cells[3] = s->sitemap ? (l->en ? "yes" : "có") : "";
+	cells[4] = when;
+	cells[5] = s->last_error;
+	out_table_row(l->tab, cells);
+	return 0;
+}
+
+static int
+site_list_query(struct store *st, struct listing *l, char *err,
+    size_t errlen)
+{
+	struct store_site_filter f;
+	const char *unit = l->arg;
+	int ret;
+
+	memset(&f, 0, sizeof(f));
+	if (unit != NULL) {
+		ret = store_unit_find(st, unit, &f.unit_id, err, errlen);
+		if (ret == STORE_ENOTFOUND)
+			return STORE_OK;	/* no such unit: no site */
+		if (ret != STORE_OK)
+			return ret;
+	}
+	return store_sites(st, &f, site_list_row, l, err, errlen);
+}
+
+/* canhgac site list [--unit U] [--json] */
+static int
+site_list(struct cli *c, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		CLI_GLOBAL_OPTIONS,
+		{"unit", required_argument, NULL, 'u'},
+		{"json", no_argument, NULL, 'j'},
+		{NULL, 0, NULL, 0},
+	};
+	struct listing l;
+	char *unit = NULL;
+	int ch, rc;
+
+	memset(&l, 0, sizeof(l));
+	while ((ch = cli_getopt(c, argc, argv, longopts, "site list", &rc)) !=
+	    -1) {
+		switch (ch) {
+		case 'u':
+			free(unit);
+			if ((unit = cli_text_arg("--unit", optarg, 255,
+			    false)) == NULL)
+				return EXIT_USAGE;
+			break;
+		case 'j': l.json = true; break;
+		}
+	}
+	if (rc != EXIT_OK) {
+		free(unit);
+		return rc;
+	}
+	l.cols = site_cols;
+	l.ncols = sizeof(site_cols) / sizeof(site_cols[0]);
+	l.query = site_list_query;
+	l.none = c->en ? "no monitored site (canhgac site add)" :
+	    "chưa theo dõi trang nào (canhgac site add)";
+	l.arg = unit;
+	rc = listing_run(c, &l);
+	free(unit);
+	return rc;
+}
+
 /* --- the subcommands --------------------------------------------------- */
 
 static int
@@ -516,6 +957,8 @@ site_baseline(struct cli *c, int argc, char **argv)
 
 	if ((rc = site_parse(c, argc, argv, false, &a)) != EXIT_OK)
 		return rc;
+	if (a.state == NULL)
+		return site_server_baseline(c, &a);
 	site_opts(&a, &lim, &o);
 	res = site_learn(&o, err, sizeof(err));
 	if (res == NULL) {
@@ -546,6 +989,8 @@ site_check(struct cli *c, int argc, char **argv)
 
 	if ((rc = site_parse(c, argc, argv, true, &a)) != EXIT_OK)
 		return rc;
+	if (a.state == NULL)
+		return site_server_check(c, &a);
 	site_opts(&a, &lim, &o);
 	if (site_vocab_load(a.vocab, &vocab, err, sizeof(err)) != 0) {
 		log_warnx("%s", err);
@@ -574,32 +1019,28 @@ site_check(struct cli *c, int argc, char **argv)
 	return rc;
 }
 
-static int
-site_not_yet(const char *sub)
-{
-	log_warnx("site %s: chưa có: cần kho dữ liệu của máy chủ — not yet: "
-	    "needs the server store", sub);
-	return EXIT_FAIL;
-}
-
 int
 cmd_site(struct cli *c, int argc, char **argv)
 {
 	if (argc < 2)
-		return cli_usage_error("site: cần baseline hoặc check — site "
-		    "needs baseline or check");
+		return cli_usage_error("site: cần add, list, remove, baseline "
+		    "hoặc check — site needs add, list, remove, baseline or "
+		    "check");
 	if (strcmp(argv[1], "baseline") == 0)
 		return site_baseline(c, argc - 1, argv + 1);
 	if (strcmp(argv[1], "check") == 0)
 		return site_check(c, argc - 1, argv + 1);
-	if (strcmp(argv[1], "add") == 0 || strcmp(argv[1], "list") == 0 ||
-	    strcmp(argv[1], "remove") == 0)
-		return site_not_yet(argv[1]);
+	if (strcmp(argv[1], "add") == 0)
+		return site_add(c, argc - 1, argv + 1);
+	if (strcmp(argv[1], "list") == 0)
+		return site_list(c, argc - 1, argv + 1);
+	if (strcmp(argv[1], "remove") == 0)
+		return site_remove(c, argc - 1, argv + 1);
 	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
 		cli_usage(stdout);
 		return EXIT_OK;
 	}
-	return cli_usage_error("site: lệnh con không hợp lệ “%s”: chọn "
-	    "baseline hoặc check — unknown subcommand “%s”: use baseline or "
-	    "check", argv[1], argv[1]);
+	return cli_usage_error("site: lệnh con không hợp lệ “%s”: chọn add, "
+	    "list, remove, baseline hoặc check — unknown subcommand “%s”: use "
+	    "add, list, remove, baseline or check", argv[1], argv[1]);
 }

@@ -1,7 +1,10 @@
 /*
  * main.c — canhgacd, the Canh Gác server: reads canhgacd.conf from the data
  * directory, opens the store, serves the agent API over TLS (http.c,
- * api.c) and beside it the web console (web.c) on the same port, takes the unit and ward score snapshot every ten minutes, and
+ * api.c) and beside it the web console (web.c) on the same port, takes
+ * the unit and ward score snapshot every ten minutes, checks the
+ * registered portal sites when they are due (sitejob.c, its own
+ * thread), and
  * on SIGTERM or SIGINT stops accepting, lets the requests in progress
  * finish and closes the store. It stays in the foreground (systemd runs
  * it); canhgacd(8) describes every option, docs/server.md the rest.
@@ -19,12 +22,14 @@
 #include <unistd.h>
 
 #include "lib/file.h"
+#include "lib/json.h"
 #include "lib/log.h"
 #include "lib/pki.h"
 #include "lib/text.h"
 #include "server/api.h"
 #include "server/http.h"
 #include "server/serverconf.h"
+#include "server/sitejob.h"
 #include "server/store.h"
 #include "server/page_act.h"
 #include "server/page_people.h"
@@ -277,6 +282,117 @@ scores_stop(struct scores_job *j)
 	pthread_mutex_destroy(&j->lock);
 }
 
+/* The portal monitor's job: every site-scan-every seconds (30 s), the
+ * sites due are checked and their alerts stored as findings; in a thread
+ * of its own, so that a round (many seconds) never holds up a request. */
+struct sites_job {
+	pthread_t thread;
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	bool stop;
+	struct sitejob job;
+};
+
+static void
+sites_opened(const char *host_id, const struct ingest_finding *f, void *arg)
+{
+	char lv[600], lv2[600];
+
+	(void)arg;
+	log_info("event=site.alert host=%s check=%s severity=%s",
+	    http_logval(lv, sizeof(lv), host_id),
+	    http_logval(lv2, sizeof(lv2), f->check), f->severity);
+}
+
+static void
+sites_log(json_t *rounds)
+{
+	json_t *res, *p;
+	size_t i, k;
+	char lv[600];
+
+	json_array_foreach(rounds, k, res)
+		json_array_foreach(json_object_get(res, "pages"), i, p)
+			log_info("event=site.checked url=%s status=%lld "
+			    "alerts=%zu seconds=%.2f",
+			    http_logval(lv, sizeof(lv), json_str(p, "url", "")),
+			    json_int(p, "status", 0),
+			    json_array_size(json_object_get(p, "alerts")),
+			    json_number_value(json_object_get(p, "seconds")));
+}
+
+static void *
+sites_main(void *arg)
+{
+	struct sites_job *j = arg;
+	struct sitejob_result r;
+	struct timespec until, t0, t1;
+	char err[1024], lv[1100];
+	int scan = j->job.sc->site_scan_s > 0 ? j->job.sc->site_scan_s : 30;
+
+	pthread_mutex_lock(&j->lock);
+	while (!j->stop) {
+		pthread_mutex_unlock(&j->lock);
+		clock_gettime(CLOCK_MONOTONIC, &t0);
+		if (sitejob_due(&j->job, (int64_t)time(NULL), &r, err,
+		    sizeof(err)) != STORE_OK)
+			log_warnx("event=site.failed msg=%s",
+			    http_logval(lv, sizeof(lv), err));
+		else if (r.sites > 0) {
+			clock_gettime(CLOCK_MONOTONIC, &t1);
+			sites_log(r.rounds);
+			log_info("event=site.round sites=%zu origins=%zu "
+			    "opened=%d resolved=%d seconds=%.2f", r.sites,
+			    r.origins, r.opened, r.resolved,
+			    (double)(t1.tv_sec - t0.tv_sec) +
+			    (double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
+		}
+		json_decref(r.rounds);
+		pthread_mutex_lock(&j->lock);
+		clock_gettime(CLOCK_MONOTONIC, &until);
+		until.tv_sec += scan;
+		while (!j->stop && pthread_cond_timedwait(&j->cond, &j->lock,
+		    &until) != ETIMEDOUT)
+			;
+	}
+	pthread_mutex_unlock(&j->lock);
+	return NULL;
+}
+
+static int
+sites_start(struct sites_job *j, struct store *st,
+    const struct serverconf *sc)
+{
+	pthread_condattr_t ca;
+	char err[1024];
+
+	memset(j, 0, sizeof(*j));
+	if (sitejob_init(&j->job, st, sc, err, sizeof(err)) != 0) {
+		log_warnx("%s", err);
+		return -1;
+	}
+	j->job.opened = sites_opened;
+	pthread_mutex_init(&j->lock, NULL);
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&j->cond, &ca);
+	pthread_condattr_destroy(&ca);
+	return pthread_create(&j->thread, NULL, sites_main, j);
+}
+
+static void
+sites_stop(struct sites_job *j)
+{
+	pthread_mutex_lock(&j->lock);
+	j->stop = true;
+	pthread_cond_signal(&j->cond);
+	pthread_mutex_unlock(&j->lock);
+	pthread_join(j->thread, NULL);
+	pthread_cond_destroy(&j->cond);
+	pthread_mutex_destroy(&j->lock);
+	sitejob_free(&j->job);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -289,6 +405,7 @@ main(int argc, char **argv)
 	struct http_fallback console;
 	struct http_server *srv;
 	struct scores_job scores;
+	struct sites_job sites;
 	const struct http_route *routes;
 	size_t nroutes, i;
 	sigset_t sigs;
@@ -378,6 +495,9 @@ main(int argc, char **argv)
 	if (scores_start(&scores, st) != 0)
 		log_fatalx("không tạo được luồng tính điểm — cannot create the "
 		    "scores thread");
+	if (sc.site_checks && sites_start(&sites, st, &sc) != 0)
+		log_fatalx("không khởi động được việc giám sát cổng thông tin — "
+		    "cannot start the portal monitor's job");
 	for (i = 0; i < sc.nlisten; i++)
 		log_info("event=server.listening addr=%s",
 		    http_logval(lv, sizeof(lv), sc.listen[i]));
@@ -398,6 +518,8 @@ main(int argc, char **argv)
 	log_info("event=server.stopping signal=%d", sig);
 	http_server_stop(srv, STOP_GRACE_S);
 	scores_stop(&scores);
+	if (sc.site_checks)
+		sites_stop(&sites);
 	web_free(web);
 	api_free(api);
 	store_close(st);

@@ -43,6 +43,12 @@ static const struct conf_key serverconf_keys[] = {
 	{"metrics-allow", 1, SERVERCONF_MAX_ALLOW, NULL},
 	{"store-max-size", 1, 1, NULL},
 	{"log-level", 1, 1, NULL},
+	{"site-checks", 1, 1, NULL},
+	{"site-concurrency", 1, 1, NULL},
+	{"site-scan-every", 1, 1, NULL},
+	{"site-resolve", 1, SERVERCONF_MAX_RESOLVE, NULL},
+	{"site-cafile", 1, 1, NULL},
+	{"site-dns-server", 1, 1, NULL},
 	{NULL, 0, 0, NULL},
 };
 
@@ -244,6 +250,76 @@ serverconf_defaults(struct serverconf *sc)
 	sc->rate_per_hour = 60;
 	sc->store_max_size = 0;
 	sc->log_level = 1;
+	sc->site_checks = true;
+	sc->site_concurrency = 16;
+	sc->site_scan_s = 30;
+}
+
+/* The portal monitor's keys (site-*). */
+static int
+serverconf_site(struct serverconf *sc, const struct conf *c, char *err,
+    size_t errlen)
+{
+	const struct conf_node *n;
+	const char *a;
+	int64_t v64;
+	long v;
+	size_t i;
+
+	if ((n = conf_find(c->first, "site-checks")) != NULL) {
+		if (strcmp(n->args[0], "on") == 0)
+			sc->site_checks = true;
+		else if (strcmp(n->args[0], "off") == 0)
+			sc->site_checks = false;
+		else
+			return serverconf_err(err, errlen, n,
+			    "site-checks phải là on hoặc off — site-checks "
+			    "must be on or off");
+	}
+	if ((n = conf_find(c->first, "site-concurrency")) != NULL) {
+		if (!serverconf_int(n->args[0], 1, 256, &v))
+			return serverconf_err(err, errlen, n,
+			    "site-concurrency phải từ 1 đến 256 — "
+			    "site-concurrency must be 1 to 256");
+		sc->site_concurrency = (int)v;
+	}
+	if ((n = conf_find(c->first, "site-scan-every")) != NULL) {
+		if (!serverconf_duration(n->args[0], &v64) || v64 < 1 ||
+		    v64 > 3600)
+			return serverconf_err(err, errlen, n,
+			    "site-scan-every phải từ 1s đến 1h — "
+			    "site-scan-every must be 1s to 1h");
+		sc->site_scan_s = (int)v64;
+	}
+	if ((n = conf_find(c->first, "site-resolve")) != NULL) {
+		for (i = 0; i < n->nargs; i++) {
+			a = n->args[i];
+			if (a[0] == '\0' || strlen(a) > 300 ||
+			    a[strcspn(a, " \t\n;")] != '\0' ||
+			    strchr(a, ':') == NULL ||
+			    strchr(strchr(a, ':') + 1, ':') == NULL)
+				return serverconf_err(err, errlen, n,
+				    "site-resolve: cần MÁY:CỔNG:ĐỊA_CHỈ, không "
+				    "phải “%s” — needs HOST:PORT:ADDR, not “%s”",
+				    a, a);
+			sc->site_resolve[sc->nsite_resolve++] = text_dup(a);
+		}
+	}
+	if ((n = conf_find(c->first, "site-cafile")) != NULL) {
+		if (strlen(n->args[0]) > SC_MAX_PATH)
+			return serverconf_err(err, errlen, n,
+			    "site-cafile: đường dẫn quá dài — path too long");
+		sc->site_cafile = serverconf_path(sc->data_dir, n->args[0]);
+	}
+	if ((n = conf_find(c->first, "site-dns-server")) != NULL) {
+		a = n->args[0];
+		if (!serverconf_listen_ok(a))
+			return serverconf_err(err, errlen, n,
+			    "site-dns-server: cần ĐỊA_CHỈ:CỔNG, không phải "
+			    "“%s” — needs ADDR:PORT, not “%s”", a, a);
+		sc->site_dns_server = text_dup(a);
+	}
+	return 0;
 }
 
 static int
@@ -423,7 +499,7 @@ serverconf_apply(struct serverconf *sc, const struct conf *c, char *err,
 			    "log-level phải là warn, info hoặc debug — "
 			    "log-level must be warn, info or debug");
 	}
-	return 0;
+	return serverconf_site(sc, c, err, errlen);
 }
 
 int
@@ -480,6 +556,10 @@ serverconf_free(struct serverconf *sc)
 	free(sc->tls_key);
 	for (i = 0; i < sc->nmetrics_allow; i++)
 		free(sc->metrics_allow[i]);
+	for (i = 0; i < sc->nsite_resolve; i++)
+		free(sc->site_resolve[i]);
+	free(sc->site_cafile);
+	free(sc->site_dns_server);
 	memset(sc, 0, sizeof(*sc));
 }
 
@@ -576,7 +656,11 @@ serverconf_write_default(const char *data_dir, const char *const *listen,
 "store-max-size 0\n"
 "\n"
 "# warn, info, debug\n"
-"log-level info\n", m);
+"log-level info\n"
+"\n"
+"# Giám sát cổng thông tin (canhgac site add) / the portal monitor\n"
+"site-checks on\n"
+"site-concurrency 16\n", m);
 	if (fclose(m) != 0) {
 		snprintf(err, errlen, "hết bộ nhớ — out of memory");
 		free(buf);

@@ -22,16 +22,24 @@
  *	metrics-allow 127.0.0.1 ::1
  *	store-max-size 0		# bytes, 0: no bound but the disk
  *	log-level info			# warn info debug
+ *	site-checks on			# the portal monitor's job
+ *	site-concurrency 16		# page fetches at once
+ *	site-scan-every 30s		# how often due sites are looked for
+ *	site-resolve HOST:PORT:ADDR...	# tests/airgap: fixed addresses
+ *	site-cafile /path/ca.pem	# tests/airgap: instead of the system's
+ *	site-dns-server 127.0.0.1:5353	# tests/airgap: instead of the system's
  */
 #ifndef CG_SERVERCONF_H
 #define CG_SERVERCONF_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #define SERVERCONF_FILE "canhgacd.conf"
 #define SERVERCONF_MAX_LISTEN 8
 #define SERVERCONF_MAX_ALLOW 16
+#define SERVERCONF_MAX_RESOLVE 64
 
 struct serverconf {
 	char *data_dir;			/* absolute */
@@ -51,6 +59,14 @@ struct serverconf {
 	size_t nmetrics_allow;
 	int64_t store_max_size;
 	int log_level;			/* 0 warn, 1 info, 2 debug */
+	/* the portal monitor (docs/sites.md) */
+	bool site_checks;
+	int site_concurrency;
+	int site_scan_s;
+	char *site_resolve[SERVERCONF_MAX_RESOLVE];	/* curl HOST:PORT:ADDR */
+	size_t nsite_resolve;
+	char *site_cafile;		/* NULL: the system's CA bundle */
+	char *site_dns_server;		/* NULL: the system's resolver */
 };
 
 /* Loads DATA_DIR/canhgacd.conf (defaults for keys not given). 0, or -1

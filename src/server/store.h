@@ -590,4 +590,88 @@ int store_workflow_assignees(struct store *st, int64_t unit_id,
     size_t errlen);
 /* End of console: findings workflow. */
 
+/* Portal monitor: the registry of sites (store_sqlite_site.c,
+ * docs/sites.md). Each unit watches URLs (home page, key pages, pages of
+ * the sitemap), each checked every interval seconds by canhgacd's site
+ * job or at once by `canhgac site check`. The alerts of a round become
+ * findings (checks "site-<kind>", point 3) of one host row per origin
+ * ("site:" + origin, os_id "web-portal", no agent) in the unit that owns
+ * the site, merged as a report's findings are: a kind not raised again
+ * is resolved. Every origin belongs to one unit. */
+#define STORE_SITE_INTERVAL_DEFAULT 900
+#define STORE_SITE_INTERVAL_MIN 60
+#define STORE_SITE_INTERVAL_MAX 86400
+#define STORE_SITE_URL_MAX 2048
+#define STORE_SITE_HOST_PREFIX "site:"
+#define STORE_SITE_OS_ID "web-portal"
+struct store_site {
+	int64_t id, unit_id;
+	const char *unit, *url, *origin, *added_by;
+	const char *last_error;		/* NULL: the last check fetched it */
+	int interval;			/* seconds */
+	bool sitemap;			/* also the pages of its sitemap */
+	int64_t added_at, last_checked, next_due;	/* 0: never */
+};
+/* "scheme://host:port" of an absolute http(s) URL (lower case, the
+ * default port written out), malloc'd; NULL when it is not one. */
+char *store_site_origin(const char *url);
+/* Adds url to unit_id's sites, due at once (*added true). The same URL
+ * again in the same unit takes the new interval and sitemap flag and is
+ * due at once (*added false). STORE_EEXISTS when the URL or its origin
+ * belongs to another unit, ENOTFOUND when there is no such unit, ERR for
+ * a URL that is not http(s) or an interval out of bounds. */
+int store_site_add(struct store *st, int64_t unit_id, const char *url,
+    int interval, bool sitemap, const char *added_by, int64_t now,
+    bool *added, char *err, size_t errlen);
+/* ENOTFOUND when url is not registered; unit_id (may be NULL) gets the
+ * unit it belonged to. The site's findings stay as they are. */
+int store_site_remove(struct store *st, const char *url, int64_t *unit_id,
+    char *err, size_t errlen);
+struct store_site_filter {
+	int64_t unit_id;		/* 0: every unit */
+	int64_t due_by;			/* > 0: next_due <= due_by only */
+	const char *origin;		/* NULL: all */
+	const char *url;		/* NULL: all */
+};
+/* By unit name, origin and URL. */
+int store_sites(struct store *st, const struct store_site_filter *f,
+    int (*cb)(const struct store_site *, void *), void *arg, char *err,
+    size_t errlen);
+
+/* What one round of the monitor found, per origin: every site-<kind>
+ * check, failing (with the alerts as evidence) or passing. */
+struct store_site_host {
+	const char *origin;		/* store_site_origin() */
+	int64_t unit_id;		/* the unit owning its sites */
+	const struct ingest_finding *findings;
+	size_t nfindings;
+};
+struct store_site_checked {
+	const char *url;		/* a registered site (others ignored) */
+	const char *error;		/* NULL: fetched */
+};
+struct store_site_round {
+	int64_t now;
+	const struct store_site_host *hosts;
+	size_t nhosts;
+	const struct store_site_checked *checked;
+	size_t nchecked;
+	/* each finding opened by the round (called inside the write
+	 * transaction: for logging only); may be NULL */
+	void (*opened)(const char *host_id, const struct ingest_finding *f,
+	    void *arg);
+	void *arg;
+};
+struct store_site_round_result {
+	int opened, resolved;		/* findings that changed state */
+	int events;			/* "site.alert" events written */
+};
+/* One write transaction: the host row of each origin (made, or moved to
+ * the unit), its findings merged, one "site.alert" event per finding
+ * opened, and each checked site's last_checked, next_due (now +
+ * interval) and last_error. */
+int store_site_round(struct store *st, const struct store_site_round *rd,
+    struct store_site_round_result *r, char *err, size_t errlen);
+/* End of portal monitor. */
+
 #endif

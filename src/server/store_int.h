@@ -195,6 +195,20 @@ int sql_event_json(struct store *st, int64_t now, const char *kind,
 /* store_sqlite_batch.c: empties the check cache. */
 void sql_checks_forget(struct store *st);
 
+/* store_sqlite_batch.c: merges rep's findings with those of host hid as
+ * a report of the host does (new ones added, changed ones updated, those
+ * no longer failing resolved, the check catalogue written), at
+ * rep->collected_at; report_at is the host's previous hosts.report_at.
+ * Inside the caller's write transaction. oc_* get the open findings
+ * after the merge; opened and resolved how many changed state. */
+struct sql_merge_result {
+	int opened, resolved;
+	int open_all, open_critical, open_high;
+};
+int sql_findings_merge(struct store *st, int64_t hid, int64_t report_at,
+    const struct ingest_report *rep, struct sql_merge_result *r, char *err,
+    size_t errlen);
+
 /* A finding row of store.h: the columns STORE_FINDING_COLUMNS selects
  * (over findings f, hosts h, units u, checks c), read by sql_finding_row
  * (store_sqlite_read.c); the row's strings live until the next step. */

@@ -396,6 +396,32 @@ static const char store_schema_v6[] =
 	" ON CONFLICT(unit_id, check_id) DO UPDATE SET hosts = hosts + 1;"
 	" END;";
 
+/*
+ * The portal monitor's registry (issue 6, docs/sites.md,
+ * store_sqlite_site.c): the URLs each unit has watched, each with its
+ * interval and when it is next due. The alerts of a round become the
+ * findings of a host row per site origin (hosts.id "site:" + origin,
+ * os_id 'web-portal', no agent), written by the findings code of
+ * ingestion: no table of their own.
+ */
+static const char store_schema_v7[] =
+	"CREATE TABLE sites ("
+	" id INTEGER PRIMARY KEY,"
+	" unit_id INTEGER NOT NULL REFERENCES units(id),"
+	" url TEXT NOT NULL UNIQUE CHECK (length(url) BETWEEN 8 AND 2048),"
+	" origin TEXT NOT NULL,"
+	" interval INTEGER NOT NULL DEFAULT 900"
+	"  CHECK (interval BETWEEN 60 AND 86400),"
+	" sitemap INTEGER NOT NULL DEFAULT 0,"
+	" added_by TEXT NOT NULL DEFAULT '',"
+	" added_at INTEGER NOT NULL,"
+	" last_checked INTEGER NOT NULL DEFAULT 0,"
+	" next_due INTEGER NOT NULL DEFAULT 0,"
+	" last_error TEXT);"
+	"CREATE INDEX sites_unit ON sites(unit_id, url);"
+	"CREATE INDEX sites_origin ON sites(origin);"
+	"CREATE INDEX sites_due ON sites(next_due);";
+
 const char *const store_migrations[] = {
 	store_schema_v1,
 	store_schema_v2,
@@ -403,6 +429,7 @@ const char *const store_migrations[] = {
 	store_schema_v4,
 	store_schema_v5,
 	store_schema_v6,
+	store_schema_v7,
 };
 const size_t store_nmigrations =
     sizeof(store_migrations) / sizeof(store_migrations[0]);

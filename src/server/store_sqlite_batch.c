@@ -511,6 +511,38 @@ report_findings(struct batch_ctx *c, size_t idx,
 	return ret;
 }
 
+/* The merge of report_findings for a host without an agent or a report
+ * row (the portal monitor's sites, store_sqlite_site.c). */
+int
+sql_findings_merge(struct store *st, int64_t hid, int64_t report_at,
+    const struct ingest_report *rep, struct sql_merge_result *r, char *err,
+    size_t errlen)
+{
+	struct store_batch_result br;
+	struct batch_ctx c;
+	struct open_counts oc;
+	int ret;
+
+	memset(&br, 0, sizeof(br));
+	memset(&c, 0, sizeof(c));
+	memset(r, 0, sizeof(*r));
+	c.st = st;
+	c.r = &br;
+	c.hid = hid;
+	c.report_at = report_at;
+	c.now = rep->collected_at;
+	c.err = err;
+	c.errlen = errlen;
+	if ((ret = report_findings(&c, 0, rep, &oc)) != STORE_OK)
+		return ret;
+	r->opened = br.opened;
+	r->resolved = br.resolved;
+	r->open_all = oc.all;
+	r->open_critical = oc.critical;
+	r->open_high = oc.high;
+	return STORE_OK;
+}
+
 struct section {
 	char *name;
 	char sha[65];

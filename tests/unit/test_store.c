@@ -2366,6 +2366,285 @@ test_pool(void **state)
 	assert_true(fx->st->nreaders <= STORE_READERS);
 }
 
+/* The portal monitor's registry (migration 7, store_sqlite_site.c). */
+static int
+site_count(const struct store_site *s, void *arg)
+{
+	(*(int *)arg)++;
+	assert_non_null(s->url);
+	assert_non_null(s->origin);
+	assert_non_null(s->unit);
+	return 0;
+}
+
+static int
+sites_n(struct fx *fx, int64_t unit, int64_t due_by)
+{
+	struct store_site_filter f;
+	int n = 0;
+
+	memset(&f, 0, sizeof(f));
+	f.unit_id = unit;
+	f.due_by = due_by;
+	assert_int_equal(store_sites(fx->st, &f, site_count, &n, fx->err,
+	    sizeof(fx->err)), STORE_OK);
+	return n;
+}
+
+static void
+test_site_registry(void **state)
+{
+	struct fx *fx = *state;
+	struct store_site_checked ck[2];
+	struct store_site_round rd;
+	struct store_site_round_result rr;
+	int64_t other, unit;
+	bool added;
+	char *o, *v;
+
+	o = store_site_origin("HTTPS://User@Portal.Example.VN/a?b");
+	assert_string_equal(o, "https://portal.example.vn:443");
+	free(o);
+	o = store_site_origin("http://[::1]:8080");
+	assert_string_equal(o, "http://[::1]:8080");
+	free(o);
+	assert_null(store_site_origin("ftp://x/"));
+	assert_null(store_site_origin("http://:80/"));
+	assert_null(store_site_origin("http://x:99999/"));
+
+	assert_int_equal(store_unit_ensure(fx->st, "Phòng Tư pháp", &other,
+	    fx->err, sizeof(fx->err)), STORE_OK);
+	assert_int_equal(store_site_add(fx->st, fx->unit, "http://p.test/",
+	    900, false, "lan", 1000, &added, fx->err, sizeof(fx->err)),
+	    STORE_OK);
+	assert_true(added);
+	assert_int_equal(store_site_add(fx->st, fx->unit,
+	    "http://p.test/a.html", 600, true, "lan", 1000, &added, fx->err,
+	    sizeof(fx->err)), STORE_OK);
+	/* the same URL again: changed, not added */
+	assert_int_equal(store_site_add(fx->st, fx->unit, "http://p.test/",
+	    3600, false, "lan", 1001, &added, fx->err, sizeof(fx->err)),
+	    STORE_OK);
+	assert_false(added);
+	v = raw1(fx->path, "SELECT interval FROM sites WHERE url ="
+	    " 'http://p.test/'");
+	assert_string_equal(v, "3600");
+	free(v);
+	/* an origin belongs to one unit */
+	assert_int_equal(store_site_add(fx->st, other, "http://p.test:80/x",
+	    900, false, "lan", 1000, &added, fx->err, sizeof(fx->err)),
+	    STORE_EEXISTS);
+	assert_int_equal(store_site_add(fx->st, other, "http://p.test/",
+	    900, false, "lan", 1000, &added, fx->err, sizeof(fx->err)),
+	    STORE_EEXISTS);
+	assert_int_equal(store_site_add(fx->st, other, "https://q.test/",
+	    59, false, "lan", 1000, &added, fx->err, sizeof(fx->err)),
+	    STORE_ERR);
+	assert_int_equal(store_site_add(fx->st, other, "file:///etc/passwd",
+	    900, false, "lan", 1000, &added, fx->err, sizeof(fx->err)),
+	    STORE_ERR);
+	assert_int_equal(store_site_add(fx->st, 999, "https://q.test/",
+	    900, false, "lan", 1000, &added, fx->err, sizeof(fx->err)),
+	    STORE_ENOTFOUND);
+	assert_int_equal(store_site_add(fx->st, other, "https://q.test/",
+	    900, false, "lan", 1000, &added, fx->err, sizeof(fx->err)),
+	    STORE_OK);
+	assert_int_equal(sites_n(fx, 0, 0), 3);
+	assert_int_equal(sites_n(fx, fx->unit, 0), 2);
+	assert_int_equal(sites_n(fx, other, 0), 1);
+	/* all due at once; checked, they are due an interval later */
+	assert_int_equal(sites_n(fx, 0, 1000), 3);
+	memset(ck, 0, sizeof(ck));
+	ck[0].url = "http://p.test/";
+	ck[1].url = "http://p.test/a.html";
+	ck[1].error = "HTTP 503";
+	memset(&rd, 0, sizeof(rd));
+	rd.now = 2000;
+	rd.checked = ck;
+	rd.nchecked = 2;
+	assert_int_equal(store_site_round(fx->st, &rd, &rr, fx->err,
+	    sizeof(fx->err)), STORE_OK);
+	assert_int_equal(sites_n(fx, 0, 2001), 1);
+	assert_int_equal(sites_n(fx, 0, 2600), 2);
+	assert_int_equal(sites_n(fx, 0, 5600), 3);
+	v = raw1(fx->path, "SELECT last_error FROM sites WHERE url ="
+	    " 'http://p.test/a.html'");
+	assert_string_equal(v, "HTTP 503");
+	free(v);
+	/* removed */
+	assert_int_equal(store_site_remove(fx->st, "http://p.test/a.html",
+	    &unit, fx->err, sizeof(fx->err)), STORE_OK);
+	assert_int_equal(unit, fx->unit);
+	assert_int_equal(store_site_remove(fx->st, "http://p.test/a.html",
+	    &unit, fx->err, sizeof(fx->err)), STORE_ENOTFOUND);
+	assert_int_equal(sites_n(fx, fx->unit, 0), 1);
+}
+
+static int
+site_event_count(const struct store_event_row *e, void *arg)
+{
+	if (strcmp(e->kind, "site.alert") == 0) {
+		(*(int *)arg)++;
+		assert_non_null(e->host_id);
+		assert_string_equal(e->host_id, "site:http://p.test:80");
+		assert_non_null(strstr(e->detail, "site-spam"));
+	}
+	return 0;
+}
+
+static void
+site_opened(const char *host_id, const struct ingest_finding *f, void *arg)
+{
+	(void)host_id;
+	assert_string_equal(f->check, "site-spam");
+	(*(int *)arg)++;
+}
+
+/* A round's alerts become findings of the site's host in its unit; the
+ * next clean round resolves them (status pass). */
+static void
+test_site_findings(void **state)
+{
+	struct fx *fx = *state;
+	struct ingest_finding f[2];
+	struct store_site_host h;
+	struct store_site_checked ck;
+	struct store_site_round rd;
+	struct store_site_round_result rr;
+	bool added;
+	int events = 0, opened = 0;
+	char *v;
+
+	assert_int_equal(store_site_add(fx->st, fx->unit, "http://p.test/",
+	    900, false, "lan", 1000, &added, fx->err, sizeof(fx->err)),
+	    STORE_OK);
+	memset(f, 0, sizeof(f));
+	f[0].check = "site-spam";
+	f[0].status = INGEST_FAIL;
+	f[0].severity = "critical";
+	f[0].point = 3;
+	f[0].evidence = "{\"alerts\":[{\"url\":\"http://p.test/\","
+	    "\"evidence\":{\"terms\":[{\"term\":\"nổ hũ\"}]}}],\"count\":1}";
+	f[0].title_vi = "Nội dung cờ bạc";
+	f[0].title_en = "Gambling spam";
+	f[1].check = "site-down";
+	f[1].status = INGEST_PASS;
+	f[1].severity = "high";
+	f[1].point = 3;
+	memset(&h, 0, sizeof(h));
+	h.origin = "http://p.test:80";
+	h.unit_id = fx->unit;
+	h.findings = f;
+	h.nfindings = 2;
+	ck.url = "http://p.test/";
+	ck.error = NULL;
+	memset(&rd, 0, sizeof(rd));
+	rd.now = 2000;
+	rd.hosts = &h;
+	rd.nhosts = 1;
+	rd.checked = &ck;
+	rd.nchecked = 1;
+	rd.opened = site_opened;
+	rd.arg = &opened;
+	assert_int_equal(store_site_round(fx->st, &rd, &rr, fx->err,
+	    sizeof(fx->err)), STORE_OK);
+	assert_int_equal(rr.opened, 1);
+	assert_int_equal(rr.events, 1);
+	assert_int_equal(opened, 1);
+	v = raw1(fx->path, "SELECT h.hostname || ' ' || h.os_id || ' ' ||"
+	    " u.name || ' ' || h.open_critical || ' ' || f.status || ' ' ||"
+	    " f.resolved || ' ' || c.title_en FROM findings f"
+	    " JOIN hosts h ON h.hid = f.hid JOIN units u ON u.id = h.unit_id"
+	    " JOIN checks c ON c.id = f.check_id"
+	    " WHERE h.id = 'site:http://p.test:80' AND f.check_id = 'site-spam'");
+	assert_string_equal(v, "p.test web-portal Phòng Kế toán 1 fail 0 "
+	    "Gambling spam");
+	free(v);
+	assert_int_equal(failing_diff(fx->path), 0);
+	assert_int_equal(failing(fx->st, fx->unit, "site-spam"), 1);
+	/* the same again: still open, no second event */
+	rd.now = 3000;
+	assert_int_equal(store_site_round(fx->st, &rd, &rr, fx->err,
+	    sizeof(fx->err)), STORE_OK);
+	assert_int_equal(rr.opened, 0);
+	assert_int_equal(rr.events, 0);
+	/* clean: resolved with status pass */
+	f[0].status = INGEST_PASS;
+	f[0].evidence = NULL;
+	rd.now = 4000;
+	assert_int_equal(store_site_round(fx->st, &rd, &rr, fx->err,
+	    sizeof(fx->err)), STORE_OK);
+	assert_int_equal(rr.resolved, 1);
+	v = raw1(fx->path, "SELECT f.status || ' ' || f.resolved || ' ' ||"
+	    " h.open_critical FROM findings f JOIN hosts h ON h.hid = f.hid"
+	    " WHERE f.check_id = 'site-spam'");
+	assert_string_equal(v, "pass 4000 0");
+	free(v);
+	assert_int_equal(failing_diff(fx->path), 0);
+	assert_int_equal(failing(fx->st, fx->unit, "site-spam"), 0);
+	assert_int_equal(store_events(fx->st, 0, 100, site_event_count,
+	    &events, fx->err, sizeof(fx->err)), STORE_OK);
+	assert_int_equal(events, 1);
+	/* again failing: a new episode, a new event */
+	f[0].status = INGEST_FAIL;
+	f[0].evidence = "{}";
+	rd.now = 5000;
+	assert_int_equal(store_site_round(fx->st, &rd, &rr, fx->err,
+	    sizeof(fx->err)), STORE_OK);
+	assert_int_equal(rr.events, 1);
+	/* a read-only handle refuses */
+	{
+		struct store *ro;
+
+		assert_int_equal(store_open(fx->path, STORE_READONLY, &ro,
+		    fx->err, sizeof(fx->err)), STORE_OK);
+		assert_int_not_equal(store_site_round(ro, &rd, &rr, fx->err,
+		    sizeof(fx->err)), STORE_OK);
+		assert_int_not_equal(store_site_add(ro, fx->unit,
+		    "http://r.test/", 900, false, "", 1, &added, fx->err,
+		    sizeof(fx->err)), STORE_OK);
+		store_close(ro);
+	}
+}
+
+/* A store of version 6 migrates to 7 with its rows, and gets sites. */
+static void
+test_migrate_v6(void **state)
+{
+	struct fx *fx = *state;
+	struct store *st;
+	char path[320], sql[64], *v;
+	sqlite3 *db;
+	size_t i;
+	bool added;
+
+	assert_true(store_nmigrations >= 7);
+	snprintf(path, sizeof(path), "%s/v6.db", fx->dir);
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	for (i = 0; i < 6; i++) {
+		assert_int_equal(sqlite3_exec(db, store_migrations[i], NULL,
+		    NULL, NULL), SQLITE_OK);
+		snprintf(sql, sizeof(sql), "PRAGMA user_version = %zu", i + 1);
+		assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL),
+		    SQLITE_OK);
+	}
+	assert_int_equal(sqlite3_exec(db,
+	    "INSERT INTO units(id, name) VALUES (1, 'A');"
+	    "INSERT INTO hosts(hid, id, hostname, unit_id, first_seen)"
+	    " VALUES (1, 'h1', 'm1', 1, 1);", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+	assert_int_equal(store_open(path, 0, &st, fx->err, sizeof(fx->err)),
+	    STORE_OK);
+	assert_int_equal(store_schema_version(st), (int)store_nmigrations);
+	assert_int_equal(store_site_add(st, 1, "https://a.test/", 900, true,
+	    "x", 1, &added, fx->err, sizeof(fx->err)), STORE_OK);
+	store_close(st);
+	v = raw1(path, "SELECT (SELECT count(*) FROM hosts) || ' ' ||"
+	    " (SELECT origin || ' ' || sitemap FROM sites)");
+	assert_string_equal(v, "1 https://a.test:443 1");
+	free(v);
+}
+
 /* Each test in its own directory with a fresh store. */
 #define TEST(t) cmocka_unit_test_setup_teardown(t, setup, teardown)
 
@@ -2396,6 +2675,9 @@ main(void)
 		TEST(test_aggregates),
 		TEST(test_migrate_v5),
 		TEST(test_pool),
+		TEST(test_site_registry),
+		TEST(test_site_findings),
+		TEST(test_migrate_v6),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
