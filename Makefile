@@ -37,7 +37,9 @@ CFLAGS ?= -O2 -g
 ALL_CFLAGS = -std=gnu11 $(WARN) -D_FORTIFY_SOURCE=2 -fstack-protector-strong \
 	-fPIE -Isrc -Ibuild/gen $(PKG_CFLAGS) $(CFLAGS)
 LDFLAGS ?=
-ALL_LDFLAGS = -pie -Wl,-z,relro,-z,now $(LDFLAGS)
+# --as-needed: each program depends only on the libraries its own code
+# calls (an audit maps no TLS or document library; bench/audit.sh).
+ALL_LDFLAGS = -pie -Wl,-z,relro,-z,now -Wl,--as-needed $(LDFLAGS)
 SAN = -fsanitize=address,undefined -fno-omit-frame-pointer \
       -fno-sanitize-recover=undefined
 ASAN_CFLAGS = -std=gnu11 $(WARN) -O1 -g $(SAN) -Isrc -Ibuild/gen $(PKG_CFLAGS)
@@ -45,7 +47,7 @@ FUZZ_CFLAGS = -std=gnu11 $(WARN) -O1 -g -fsanitize=fuzzer-no-link,address,undefi
 	-fno-omit-frame-pointer -Isrc -Ibuild/gen $(PKG_CFLAGS)
 
 LIB_SRC := $(sort $(wildcard src/lib/*.c))
-AGENT_SRC := $(sort $(filter-out src/agent/main.c,$(wildcard src/agent/*.c)))
+AGENT_SRC := $(sort $(filter-out src/agent/main.c src/agent/main_agentd.c,$(wildcard src/agent/*.c)))
 SERVER_SRC := $(sort $(filter-out src/server/main.c,$(wildcard src/server/*.c)))
 CLI_SRC := $(sort $(wildcard src/cli/*.c))
 SECRETS_SRC := $(sort $(wildcard src/secrets/*.c))
@@ -72,8 +74,12 @@ TESTS := $(TEST_SRC:tests/unit/%.c=build/asan/tests/%)
 FUZZ_SRC := $(sort $(wildcard fuzz/fuzz_*.c))
 FUZZERS := $(FUZZ_SRC:fuzz/%.c=build/fuzz/bin/%)
 
-PROGRAMS = build/canhgac-agent build/canhgacd build/canhgac
-ASAN_PROGRAMS = build/asan/canhgac-agent build/asan/canhgacd build/asan/canhgac
+# canhgac-agentd (enroll, run, status) and canhgac-docread (the finder's
+# document reader) are helpers canhgac-agent executes: prog.h.
+PROGRAMS = build/canhgac-agent build/canhgacd build/canhgac \
+	build/canhgac-agentd build/canhgac-docread
+ASAN_PROGRAMS = build/asan/canhgac-agent build/asan/canhgacd build/asan/canhgac \
+	build/asan/canhgac-agentd build/asan/canhgac-docread
 
 # Objects are prerequisites of pattern rules only: keep them.
 .SECONDARY:
@@ -132,6 +138,12 @@ $(FUZZ_LIBA): $(FUZZ_OBJ)
 build/canhgac-agent: build/src/agent/main.o $(LIBA)
 	$(say) LINK $@
 	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) $^ $(PKG_LIBS) -lpthread -o $@
+build/canhgac-agentd: build/src/agent/main_agentd.o $(LIBA)
+	$(say) LINK $@
+	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) $^ $(PKG_LIBS) -lpthread -o $@
+build/canhgac-docread: build/src/docread/main.o $(LIBA)
+	$(say) LINK $@
+	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) $^ $(PKG_LIBS) -lpthread -o $@
 build/canhgacd: build/src/server/main.o $(LIBA)
 	$(say) LINK $@
 	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) $^ $(PKG_LIBS) -lpthread -o $@
@@ -139,6 +151,12 @@ build/canhgac: build/src/cli/main.o $(LIBA)
 	$(say) LINK $@
 	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) $^ $(PKG_LIBS) -lpthread -o $@
 build/asan/canhgac-agent: build/asan/src/agent/main.o $(ASAN_LIBA)
+	$(say) LINK $@
+	$(Q)$(CC) $(ASAN_CFLAGS) $^ $(PKG_LIBS) -lpthread -o $@
+build/asan/canhgac-agentd: build/asan/src/agent/main_agentd.o $(ASAN_LIBA)
+	$(say) LINK $@
+	$(Q)$(CC) $(ASAN_CFLAGS) $^ $(PKG_LIBS) -lpthread -o $@
+build/asan/canhgac-docread: build/asan/src/docread/main.o $(ASAN_LIBA)
 	$(say) LINK $@
 	$(Q)$(CC) $(ASAN_CFLAGS) $^ $(PKG_LIBS) -lpthread -o $@
 build/asan/canhgacd: build/asan/src/server/main.o $(ASAN_LIBA)

@@ -1,8 +1,10 @@
 /*
  * main.c — canhgac-agent's command line: audit this computer (or a mounted
  * disk) against the directive and print the report; dump facts; check or
- * document the policy; enrol with the server, run (audit on schedule and
- * upload) and show the status. canhgac-agent(8) describes every option.
+ * document the policy; find classified documents. Enrolling with the
+ * server, running (audit on schedule and upload) and the status are
+ * canhgac-agentd's (main_agentd.c), which this program becomes for them:
+ * an audit maps no TLS library. canhgac-agent(8) describes every option.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -15,63 +17,18 @@
 #include <sodium.h>
 
 #include "agent/audit.h"
-#include "agent/enroll.h"
 #include "agent/policy_doc.h"
 #include "agent/report.h"
 #include "agent/run.h"
 #include "agent/schema.h"
-#include "agent/upload.h"
+#include "agent/usage.h"
 #include "lib/file.h"
 #include "lib/log.h"
+#include "lib/prog.h"
 #include "lib/text.h"
 #include "secrets/scan.h"
 
 #define EXIT_USAGE 2
-
-static void
-usage(FILE *out)
-{
-	fputs(
-"Cách dùng / usage:\n"
-"  canhgac-agent audit [--root THƯ_MỤC] [--policy TỆP|THƯ_MỤC] [--config TỆP]\n"
-"                      [--format text|json|html] [--output TỆP] [--lang vi|en]\n"
-"                      [--color auto|always|never] [--only BỘ_THU_THẬP,...] [-v]\n"
-"  canhgac-agent facts [--root THƯ_MỤC] [--config TỆP] [--only BỘ_THU_THẬP,...]\n"
-"  canhgac-agent policy check [--policy TỆP|THƯ_MỤC] [--config TỆP]\n"
-"  canhgac-agent policy doc checks|facts [--policy TỆP|THƯ_MỤC]\n"
-"  canhgac-agent -n [--config TỆP] [--policy TỆP|THƯ_MỤC]\n"
-"  canhgac-agent enroll --server https://MÁY:CỔNG --token MÃ\n"
-"                       --ca-fingerprint SHA256:… [--state THƯ_MỤC] [--force]\n"
-"                       [--root THƯ_MỤC] [--config TỆP]\n"
-"  canhgac-agent run [--once] [--state THƯ_MỤC] [--root THƯ_MỤC]\n"
-"                    [--config TỆP] [--policy TỆP|THƯ_MỤC] [-v]\n"
-"  canhgac-agent status [--state THƯ_MỤC] [--config TỆP]\n"
-"  canhgac-agent secrets [--format text|json] [--ocr] [--lang vi|en]\n"
-"                        [--cache TỆP | --no-cache] [--jobs N] [--max-file CỠ]\n"
-"                        [--time-limit GIÂY] [--exclude MẪU]... ĐƯỜNG_DẪN...\n"
-"  canhgac-agent --version | --help\n"
-"\n"
-"audit   kiểm tra máy này (hoặc ổ đĩa gắn tại --root) theo công văn về an toàn\n"
-"        thông tin và in báo cáo / audit this computer (or the disk mounted at\n"
-"        --root) against the directive and print the report\n"
-"facts   in thông tin thu thập dạng JSON / print the collected facts as JSON\n"
-"policy  kiểm tra hoặc lập tài liệu bộ tiêu chí / check or document the policy\n"
-"enroll  đăng ký máy này với máy chủ canhgacd / enrol this computer with the\n"
-"        canhgacd server\n"
-"run     kiểm tra định kỳ và gửi báo cáo qua hàng đợi bền vững / audit on\n"
-"        schedule and upload the reports through the durable queue\n"
-"status  tình trạng đăng ký và hàng đợi / enrolment and queue status\n"
-"secrets tìm tài liệu mang độ mật (MẬT, TỐI MẬT, TUYỆT MẬT) / find documents\n"
-"        marked with a secrecy degree (canhgac-agent secrets --help)\n"
-"-n      kiểm tra tệp cấu hình và bộ tiêu chí rồi thoát / check the\n"
-"        configuration and the policy, then exit\n"
-"\n"
-"Mã thoát / exit status: 0 không có vi phạm mức cao hoặc nghiêm trọng / no high\n"
-"or critical check failed; 1 có / one did; 2 lỗi cách dùng hoặc cấu hình / usage\n"
-"or configuration error. run --once: 0 mọi báo cáo đã được máy chủ xác nhận /\n"
-"everything was acknowledged; 3 còn báo cáo trong hàng đợi / something stays\n"
-"queued. Xem / see canhgac-agent(8).\n", out);
-}
 
 struct cli {
 	struct audit_opts audit;
@@ -112,9 +69,9 @@ cli_parse(int argc, char **argv, struct cli *c)
 		case 'O': c->audit.only = optarg; break;
 		case 'v': c->verbose++; break;
 		case 'n': c->test_only = true; break;
-		case 'h': usage(stdout); exit(0);
+		case 'h': agent_usage(stdout); exit(0);
 		case 'V': printf("canhgac-agent %s\n", AGENT_VERSION); exit(0);
-		default: usage(stderr); return -1;
+		default: agent_usage(stderr); return -1;
 		}
 	}
 	if (c->format != NULL && strcmp(c->format, "text") != 0 &&
@@ -246,7 +203,7 @@ cmd_policy(struct cli *c, int argc, char **argv)
 	    strcmp(argv[0], "doc") != 0) || (strcmp(argv[0], "doc") == 0 &&
 	    (argc < 2 || (strcmp(argv[1], "checks") != 0 &&
 	    strcmp(argv[1], "facts") != 0)))) {
-		usage(stderr);
+		agent_usage(stderr);
 		return EXIT_USAGE;
 	}
 	if (strcmp(argv[0], "doc") == 0 && strcmp(argv[1], "facts") == 0) {
@@ -281,132 +238,6 @@ cmd_policy(struct cli *c, int argc, char **argv)
 	return 0;
 }
 
-/* Options of enroll, run and status; what a command does not take is
- * refused. */
-enum {
-	OPT_SERVER = 256, OPT_TOKEN, OPT_FPR, OPT_STATE, OPT_FORCE, OPT_ONCE,
-};
-
-static int
-cmd_service_parse(int argc, char **argv, const char *allowed,
-    struct enroll_opts *eo, struct run_opts *ro)
-{
-	static const struct option longopts[] = {
-		{"server", required_argument, NULL, OPT_SERVER},
-		{"token", required_argument, NULL, OPT_TOKEN},
-		{"ca-fingerprint", required_argument, NULL, OPT_FPR},
-		{"state", required_argument, NULL, OPT_STATE},
-		{"force", no_argument, NULL, OPT_FORCE},
-		{"once", no_argument, NULL, OPT_ONCE},
-		{"root", required_argument, NULL, 'r'},
-		{"config", required_argument, NULL, 'c'},
-		{"policy", required_argument, NULL, 'p'},
-		{"verbose", no_argument, NULL, 'v'},
-		{"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
-	};
-	int ch, i;
-
-	optind = 2;
-	while ((ch = getopt_long(argc, argv, "r:c:p:vh", longopts, &i)) !=
-	    -1) {
-		const char *name = NULL;
-
-		switch (ch) {
-		case OPT_SERVER: name = "server"; eo->server = optarg; break;
-		case OPT_TOKEN: name = "token"; eo->token = optarg; break;
-		case OPT_FPR: name = "ca-fingerprint";
-			eo->fingerprint = optarg; break;
-		case OPT_STATE: name = "state"; eo->state_dir = optarg;
-			ro->state_dir = optarg; break;
-		case OPT_FORCE: name = "force"; eo->force = true; break;
-		case OPT_ONCE: name = "once"; ro->once = true; break;
-		case 'r': name = "root"; eo->audit.root = optarg;
-			ro->audit.root = optarg; break;
-		case 'c': name = "config"; eo->audit.config = optarg;
-			ro->audit.config = optarg; break;
-		case 'p': name = "policy"; eo->audit.policy = optarg;
-			ro->audit.policy = optarg; break;
-		case 'v': name = "verbose"; ro->verbose++; break;
-		case 'h': usage(stdout); exit(0);
-		default: usage(stderr); return -1;
-		}
-		if (strstr(allowed, name) == NULL) {
-			log_warnx("“%s” không nhận --%s — “%s” does not take "
-			    "--%s", argv[1], name, argv[1], name);
-			return -1;
-		}
-	}
-	if (optind != argc) {
-		log_warnx("đối số thừa “%s” — unexpected argument “%s”",
-		    argv[optind], argv[optind]);
-		return -1;
-	}
-	return 0;
-}
-
-static int
-cmd_enroll(int argc, char **argv)
-{
-	struct enroll_opts eo;
-	struct run_opts ro;
-	struct enrolment e;
-	char err[4096];
-
-	memset(&eo, 0, sizeof(eo));
-	memset(&ro, 0, sizeof(ro));
-	if (cmd_service_parse(argc, argv, "server token ca-fingerprint state "
-	    "force root config policy verbose", &eo, &ro) != 0)
-		return EXIT_USAGE;
-	if (eo.server == NULL || eo.token == NULL || eo.fingerprint == NULL) {
-		log_warnx("enroll cần --server, --token và --ca-fingerprint — "
-		    "enroll needs --server, --token and --ca-fingerprint");
-		usage(stderr);
-		return EXIT_USAGE;
-	}
-	if (upload_init(err, sizeof(err)) != 0) {
-		log_warnx("%s", err);
-		return 1;
-	}
-	if (enroll(&eo, &e, err, sizeof(err)) != 0) {
-		log_warnx("%s", err);
-		return 1;
-	}
-	printf("Đã đăng ký với %s: agent %s, đơn vị “%s”, máy %s — enrolled "
-	    "with %s: agent %s, unit “%s”, host %s\n", e.server, e.agent_id,
-	    e.unit, e.host_id, e.server, e.agent_id, e.unit, e.host_id);
-	enroll_free(&e);
-	return 0;
-}
-
-static int
-cmd_run(int argc, char **argv)
-{
-	struct enroll_opts eo;
-	struct run_opts ro;
-
-	memset(&eo, 0, sizeof(eo));
-	memset(&ro, 0, sizeof(ro));
-	if (cmd_service_parse(argc, argv, "once state root config policy "
-	    "verbose", &eo, &ro) != 0)
-		return EXIT_USAGE;
-	log_init("canhgac-agent", LOG_TO_STDERR, 1 + ro.verbose);
-	return run_main(&ro);
-}
-
-static int
-cmd_status(int argc, char **argv)
-{
-	struct enroll_opts eo;
-	struct run_opts ro;
-
-	memset(&eo, 0, sizeof(eo));
-	memset(&ro, 0, sizeof(ro));
-	if (cmd_service_parse(argc, argv, "state config", &eo, &ro) != 0)
-		return EXIT_USAGE;
-	return run_status(&ro);
-}
-
 int
 main(int argc, char **argv)
 {
@@ -419,7 +250,7 @@ main(int argc, char **argv)
 		    "failed");
 	memset(&c, 0, sizeof(c));
 	if (argc < 2) {
-		usage(stderr);
+		agent_usage(stderr);
 		return EXIT_USAGE;
 	}
 	cmd = argv[1];
@@ -428,18 +259,21 @@ main(int argc, char **argv)
 		if (cli_parse(argc, argv, &c) != 0)
 			return EXIT_USAGE;
 		if (!c.test_only) {
-			usage(stderr);
+			agent_usage(stderr);
 			return EXIT_USAGE;
 		}
 		char *pargv[] = {"check", NULL};
 		return cmd_policy(&c, 1, pargv);
 	}
-	if (strcmp(cmd, "enroll") == 0)
-		return cmd_enroll(argc, argv);
-	if (strcmp(cmd, "run") == 0)
-		return cmd_run(argc, argv);
-	if (strcmp(cmd, "status") == 0)
-		return cmd_status(argc, argv);
+	if (strcmp(cmd, "enroll") == 0 || strcmp(cmd, "run") == 0 ||
+	    strcmp(cmd, "status") == 0) {
+		/* the server's side lives in canhgac-agentd */
+		char err[1024];
+
+		prog_exec("canhgac-agentd", argv, err, sizeof(err));
+		log_warnx("%s", err);
+		return 1;
+	}
 	if (strcmp(cmd, "secrets") == 0)
 		return secrets_main(argc - 1, argv + 1);
 	optind = 2;
@@ -452,10 +286,10 @@ main(int argc, char **argv)
 	if (strcmp(cmd, "policy") == 0)
 		return cmd_policy(&c, argc - optind, argv + optind);
 	if (strcmp(cmd, "help") == 0) {
-		usage(stdout);
+		agent_usage(stdout);
 		return 0;
 	}
 	log_warnx("lệnh không hợp lệ “%s” — unknown command “%s”", cmd, cmd);
-	usage(stderr);
+	agent_usage(stderr);
 	return EXIT_USAGE;
 }

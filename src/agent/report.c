@@ -236,12 +236,5 @@ report_has_unverified(json_t *doc)
 int
 report_json(FILE *out, json_t *doc)
 {
-	char *s = json_dumps_pretty(doc);
-	int rc;
-
-	if (s == NULL)
-		return -1;
-	rc = fputs(s, out) < 0 || fputc('\n', out) == EOF ? -1 : 0;
-	free(s);
-	return rc;
+	return json_dumpf_pretty(doc, out);
 }

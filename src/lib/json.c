@@ -203,3 +203,12 @@ json_dumps_pretty(json_t *v)
 		return NULL;
 	return json_dumps(v, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 }
+
+int
+json_dumpf_pretty(json_t *v, FILE *out)
+{
+	if (v == NULL || json_dumpf(v, out, JSON_INDENT(2) |
+	    JSON_PRESERVE_ORDER) != 0)
+		return -1;
+	return fputc('\n', out) == EOF ? -1 : 0;
+}

@@ -4,6 +4,8 @@
 #ifndef CG_JSON_H
 #define CG_JSON_H
 
+#include <stdio.h>
+
 #include <jansson.h>
 #include <stdbool.h>
 
@@ -32,5 +34,8 @@ void json_time(long long t, char *buf, size_t size);
 /* Dumps JSON indented by 2 spaces, in insertion order, UTF-8 kept (not
  * escaped) into a malloc'd string; NULL for NULL. */
 char *json_dumps_pretty(json_t *v);
+/* The same written to out as it is made (no copy of the whole text in
+ * memory), then a newline: 0, or -1. */
+int json_dumpf_pretty(json_t *v, FILE *out);
 
 #endif

@@ -25,6 +25,7 @@
 
 #include "lib/clock.h"
 #include "lib/json.h"
+#include "lib/prog.h"
 #include "lib/text.h"
 #include "secrets/scan.h"
 
@@ -81,6 +82,7 @@ struct scan {
 	uid_t uid;
 	gid_t gid;
 	bool failed;		/* workers cannot drop: the scan stops */
+	char docread[PATH_MAX];	/* canhgac-docread, as found */
 	char err[512];
 };
 
@@ -486,6 +488,9 @@ scan_pool_need(struct scan *s)
 	pc.drop = s->drop;
 	pc.uid = s->uid;
 	pc.gid = s->gid;
+	pc.docread = s->o->docread != NULL ? s->o->docread :
+	    s->docread[0] != '\0' ? s->docread : NULL;
+	pc.serve = s->o->serve;
 	pc.done = scan_done;
 	pc.arg = s;
 	if ((rc = scan_pool_start(&pc, &s->pool, s->err, sizeof(s->err))) ==
@@ -792,6 +797,17 @@ scan_run(const struct scan_opts *o, struct scan_result *r, char *err,
 	r->scanned_at = (long long)time(NULL);
 	r->ocr = o->ocr;
 	r->complete = true;
+	if (o->docread == NULL && o->serve == NULL) {
+		if (prog_path("canhgac-docread", s.docread,
+		    sizeof(s.docread)) != 0) {
+			snprintf(err, errlen, "không tìm thấy chương trình đọc "
+			    "tài liệu canhgac-docread (cạnh chương trình này "
+			    "hoặc trong %s) — cannot find the document reader "
+			    "canhgac-docread (beside this program or in %s)",
+			    PROG_LIBEXEC, PROG_LIBEXEC);
+			return -1;
+		}
+	}
 	if (scan_roots(o, r, err, errlen) != 0 ||
 	    scan_user(&s, err, errlen) != 0)
 		return -1;

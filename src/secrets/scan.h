@@ -2,7 +2,8 @@
  * scan.h — the classified-document finder's scanner (directive point 6):
  * it walks the trees given (scan.c), answers unchanged files from the
  * cache (cache.c) and reads the others in bounded worker processes
- * (worker.c) that run the extractors and the detector of doc.h. Used by
+ * (pool.c) that run the extractors and the detector of doc.h (worker.c,
+ * the program canhgac-docread). Used by
  * `canhgac-agent secrets` (secrets_cmd.c), the agent's scheduled scan
  * (run.c) and the documents collector. docs/secrets-scan.md tells why.
  */
@@ -45,6 +46,9 @@ struct scan_outcome {
 
 /* --- the scan (scan.c) --------------------------------------------------- */
 
+/* A worker's loop over the descriptor of its pair (never returns). */
+typedef void scan_serve_fn(int fd);
+
 struct scan_opts {
 	const char *const *roots;	/* files or folders */
 	size_t nroots;
@@ -61,6 +65,10 @@ struct scan_opts {
 	const char *cache;		/* the cache file, NULL: none */
 	const char *user;		/* run as root: the workers' user
 					   (NULL: SCAN_DEFAULT_USER) */
+	const char *docread;		/* the workers' program; NULL:
+					   canhgac-docread (prog.h) */
+	scan_serve_fn *serve;		/* or this loop in a forked copy
+					   of this process (tests) */
 	volatile sig_atomic_t *stop;	/* set by a signal handler: stop */
 };
 
@@ -157,7 +165,7 @@ int scan_cache_save_last(struct scan_cache *c, const struct scan_result *r,
 int scan_cache_load_last(const char *path, json_t **doc, char *err,
     size_t errlen);
 
-/* --- the workers (worker.c) ---------------------------------------------- */
+/* --- the workers (pool.c, worker.c) ------------------------------------- */
 
 struct scan_pool;
 
@@ -183,6 +191,8 @@ struct scan_pool_conf {
 	bool drop;		/* workers drop to uid, gid (parent root) */
 	uid_t uid;
 	gid_t gid;
+	const char *docread;	/* the program a worker becomes, or NULL: */
+	scan_serve_fn *serve;	/* the loop it runs in the forked copy */
 	scan_done_fn *done;
 	void *arg;
 };
@@ -205,10 +215,10 @@ void scan_pool_drain(struct scan_pool *p, volatile sig_atomic_t *stop);
 /* Kills and reaps every worker. */
 void scan_pool_stop(struct scan_pool *p);
 
-/* Opens one file as the pool does and reads it as a worker does, in this
- * process (tests, fuzzing). */
-void scan_read_file(const char *path, const struct stat *st, bool ocr,
-    long long max_file, double seconds, struct scan_outcome *o);
+/* The worker's loop (worker.c): says it is ready on fd, then reads every
+ * file handed to it until the pool closes the pair. canhgac-docread runs
+ * it; tests give it as scan_opts.serve. */
+void scan_worker_serve(int fd) __attribute__((noreturn));
 
 /*
  * Test hooks, kept NULL in the programs: scan_worker_hook is called in the

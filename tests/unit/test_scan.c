@@ -214,6 +214,7 @@ test_walk(void **state)
 	assert_int_equal(truncate(at("walk/big.txt"), 5000), 0);
 
 	memset(&o, 0, sizeof(o));
+	o.serve = scan_worker_serve;
 	const char *ex[] = {"*/walk/tmp/*", "draft-*"};
 	o.excludes = ex;
 	o.nexcludes = 2;
@@ -255,6 +256,7 @@ test_walk(void **state)
 	/* a file named as the root is read whatever its name */
 	put_letter("walk/a/notes.md", "TỐI MẬT");
 	memset(&o, 0, sizeof(o));
+	o.serve = scan_worker_serve;
 	scan(&o, "walk/a/notes.md", &r);
 	assert_int_equal(scan_count(&r, SCAN_FOUND), 1);
 	assert_int_equal(r.items[0].o.v.degree, DOC_DEGREE_TOI_MAT);
@@ -305,6 +307,7 @@ test_cache(void **state)
 	put("c/three.txt", decoy);
 	put("c/gone.txt", decoy);
 	memset(&o, 0, sizeof(o));
+	o.serve = scan_worker_serve;
 	o.cache = db;
 	scan(&o, "c", &r);
 	assert_int_equal(r.stats.files, 4);
@@ -322,6 +325,7 @@ test_cache(void **state)
 	ts[1] = st.st_mtim;
 	assert_int_equal(utimensat(AT_FDCWD, at("c/one.txt"), ts, 0), 0);
 	memset(&o, 0, sizeof(o));
+	o.serve = scan_worker_serve;
 	o.cache = db;
 	scan(&o, "c", &r);
 	assert_int_equal(r.stats.files, 4);
@@ -340,6 +344,7 @@ test_cache(void **state)
 	/* a deleted file: its row goes at the end of the complete scan */
 	assert_int_equal(unlink(at("c/gone.txt")), 0);
 	memset(&o, 0, sizeof(o));
+	o.serve = scan_worker_serve;
 	o.cache = db;
 	scan(&o, "c", &r);
 	assert_int_equal(r.stats.files, 3);
@@ -356,6 +361,7 @@ test_cache(void **state)
 	/* rows of an older finder version are read again */
 	db_exec(db, "UPDATE files SET version = version - 1");
 	memset(&o, 0, sizeof(o));
+	o.serve = scan_worker_serve;
 	o.cache = db;
 	scan(&o, "c", &r);
 	assert_int_equal(r.stats.read, 3);
@@ -455,6 +461,7 @@ test_workers(void **state)
 	put_letter("w/d.txt", "MẬT");
 	scan_worker_hook = hook;
 	memset(&o, 0, sizeof(o));
+	o.serve = scan_worker_serve;
 	o.seconds = 1;
 	o.jobs = 1;
 	t = now();
@@ -538,6 +545,7 @@ test_privsep(void **state)
 	}
 	scan_worker_hook = hook_priv;
 	memset(&o, 0, sizeof(o));
+	o.serve = scan_worker_serve;
 	o.jobs = 2;
 	scan(&o, "p", &r);
 	scan_worker_hook = NULL;
@@ -557,6 +565,7 @@ test_privsep(void **state)
 	 * scan; others keep their own user and scan */
 	roots[0] = at("p");
 	memset(&o, 0, sizeof(o));
+	o.serve = scan_worker_serve;
 	o.roots = roots;
 	o.nroots = 1;
 	o.no_nice = true;
@@ -605,6 +614,7 @@ test_swap(void **state)
 	put_letter("s/plain.txt", "MẬT");
 	scan_open_hook = hook_swap;
 	memset(&o, 0, sizeof(o));
+	o.serve = scan_worker_serve;
 	scan(&o, "s", &r);
 	scan_open_hook = NULL;
 	assert_int_equal(scan_count(&r, SCAN_FOUND), 1);
@@ -650,6 +660,7 @@ test_interrupt(void **state)
 	put_letter("i/a.txt", "MẬT");
 	put_letter("i/z-slow.txt", "MẬT");
 	memset(&o, 0, sizeof(o));
+	o.serve = scan_worker_serve;
 	o.cache = db;
 	scan(&o, "i", &r);	/* the first time without the hook */
 	assert_int_equal(scan_count(&r, SCAN_FOUND), 2);
@@ -666,6 +677,7 @@ test_interrupt(void **state)
 	stop_flag = 0;
 	scan_worker_hook = hook;
 	memset(&o, 0, sizeof(o));
+	o.serve = scan_worker_serve;
 	o.cache = db;
 	o.stop = &stop_flag;
 	setitimer(ITIMER_REAL, &it, NULL);
@@ -682,6 +694,7 @@ test_interrupt(void **state)
 	    "json LIKE '%\"complete\":false%'"), 1);
 	/* the next scan reads what the interrupted one did not */
 	memset(&o, 0, sizeof(o));
+	o.serve = scan_worker_serve;
 	o.cache = db;
 	scan(&o, "i", &r);
 	assert_true(r.complete);
@@ -703,6 +716,7 @@ test_json(void **state)
 	put("j/big.txt", decoy);
 	assert_int_equal(truncate(at("j/big.txt"), 9000), 0);
 	memset(&o, 0, sizeof(o));
+	o.serve = scan_worker_serve;
 	o.max_file = 8192;
 	scan(&o, "j", &r);
 	j = scan_result_json(&r, 0);
