@@ -3,7 +3,9 @@
  * SQLite file: a row per file keyed by its path and checked against
  * (st_dev, st_ino, st_size, st_mtim) and the finder's version, so that a
  * re-scan of an unchanged tree opens no file; and the last scan's summary
- * for the agent's documents collector. docs/secrets-scan.md.
+ * for the agent's documents collector. The rows a scan finds unchanged
+ * are noted in a table in memory, not rewritten: a warm re-scan writes
+ * almost nothing to the file. docs/secrets-scan.md.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -42,7 +44,11 @@ static const char cache_schema[] =
     " encoding TEXT, format TEXT, sha256 TEXT, ocr INTEGER,"
     " ocr_used INTEGER, scan_unread INTEGER, lim REAL) WITHOUT ROWID;"
     "CREATE TABLE IF NOT EXISTS last_scan (id INTEGER PRIMARY KEY"
-    " CHECK (id = 1), scanned_at INTEGER, json TEXT);";
+    " CHECK (id = 1), scanned_at INTEGER, json TEXT);"
+    /* this scan's unchanged rows: kept by scan_cache_prune */
+    "PRAGMA temp_store = MEMORY;"
+    "CREATE TEMP TABLE IF NOT EXISTS seen (path BLOB PRIMARY KEY)"
+    " WITHOUT ROWID;";
 
 static const char cache_get_sql[] =
     "SELECT dev, ino, size, mtime_ns, mode, version, err, detail, degree,"
@@ -56,10 +62,11 @@ static const char cache_put_sql[] =
     " ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23,"
     " ?24)";
 static const char cache_seen_sql[] =
-    "UPDATE files SET gen = ?2 WHERE path = ?1";
+    "INSERT OR IGNORE INTO temp.seen (path) VALUES (?1)";
 /* below ?1 (a folder path ending in '/'): '0' follows '/' in ASCII */
 static const char cache_seen_below_sql[] =
-    "UPDATE files SET gen = ?2 WHERE path >= ?1 AND path < ?3";
+    "INSERT OR IGNORE INTO temp.seen (path) SELECT path FROM main.files"
+    " WHERE path >= ?1 AND path < ?2";
 
 static long long
 cache_mtime_ns(const struct stat *st)
@@ -222,7 +229,9 @@ scan_cache_begin(struct scan_cache *c, char *err, size_t errlen)
 	sqlite3_bind_int64(s, 1, c->gen);
 	rc = sqlite3_step(s);
 	sqlite3_finalize(s);
-	if (rc != SQLITE_DONE)
+	if (rc != SQLITE_DONE ||
+	    (rc = sqlite3_exec(c->db, "DELETE FROM temp.seen", NULL, NULL,
+	    NULL)) != SQLITE_OK)
 		return cache_fail(c, rc, err, errlen);
 	return 0;
 }
@@ -300,7 +309,6 @@ out:
 		cache_tx(c);
 		sqlite3_bind_blob(c->seen, 1, path, (int)strlen(path),
 		    SQLITE_STATIC);
-		sqlite3_bind_int64(c->seen, 2, c->gen);
 		sqlite3_step(c->seen);
 		sqlite3_reset(c->seen);
 		sqlite3_clear_bindings(c->seen);
@@ -376,7 +384,6 @@ scan_cache_seen(struct scan_cache *c, const char *path)
 		return;
 	cache_tx(c);
 	sqlite3_bind_blob(c->seen, 1, path, (int)strlen(path), SQLITE_STATIC);
-	sqlite3_bind_int64(c->seen, 2, c->gen);
 	sqlite3_step(c->seen);
 	sqlite3_reset(c->seen);
 	sqlite3_clear_bindings(c->seen);
@@ -384,8 +391,7 @@ scan_cache_seen(struct scan_cache *c, const char *path)
 	if (lo != NULL && hi != NULL) {
 		sqlite3_bind_blob(c->seen_below, 1, lo, (int)strlen(lo),
 		    SQLITE_STATIC);
-		sqlite3_bind_int64(c->seen_below, 2, c->gen);
-		sqlite3_bind_blob(c->seen_below, 3, hi, (int)strlen(hi),
+		sqlite3_bind_blob(c->seen_below, 2, hi, (int)strlen(hi),
 		    SQLITE_STATIC);
 		sqlite3_step(c->seen_below);
 		sqlite3_reset(c->seen_below);
@@ -406,9 +412,11 @@ scan_cache_prune(struct scan_cache *c, const char *root)
 	if (lo == NULL || hi == NULL)
 		goto out;
 	cache_tx(c);
+	/* kept: rows written in this scan (its generation) and rows it
+	 * found unchanged (temp.seen) */
 	if (sqlite3_prepare_v2(c->db, "DELETE FROM files WHERE gen != ?1 AND "
-	    "(path = ?2 OR (path >= ?3 AND path < ?4))", -1, &s, NULL) !=
-	    SQLITE_OK)
+	    "(path = ?2 OR (path >= ?3 AND path < ?4)) AND path NOT IN "
+	    "(SELECT path FROM temp.seen)", -1, &s, NULL) != SQLITE_OK)
 		goto out;
 	sqlite3_bind_int64(s, 1, c->gen);
 	sqlite3_bind_blob(s, 2, root, (int)strlen(root), SQLITE_STATIC);
