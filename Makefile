@@ -34,15 +34,26 @@ GEN_LIBS := $(shell pkg-config --libs $(GEN_PKGS) 2>/dev/null)
 WARN = -Wall -Wextra -Werror -Wformat=2 -Wno-format-nonliteral -Wshadow \
        -Wstrict-prototypes -Wmissing-prototypes -Wpointer-arith -Wvla
 CFLAGS ?= -O2 -g
+# Where make install puts things; LIBEXECDIR is also where the programs
+# look for their helpers when they are not beside them (src/lib/prog.h).
+PREFIX ?= /usr
+SBINDIR ?= $(PREFIX)/sbin
+LIBEXECDIR ?= $(PREFIX)/libexec/canhgac
+DATADIR ?= $(PREFIX)/share/canhgac
+MANDIR ?= $(PREFIX)/share/man
+DOCDIR ?= $(PREFIX)/share/doc/canhgac
+UNITDIR ?= /lib/systemd/system
+SYSUSERSDIR ?= $(PREFIX)/lib/sysusers.d
+DEFS = -DPROG_LIBEXEC='"$(LIBEXECDIR)"'
 ALL_CFLAGS = -std=gnu11 $(WARN) -D_FORTIFY_SOURCE=2 -fstack-protector-strong \
-	-fPIE -Isrc -Ibuild/gen $(PKG_CFLAGS) $(CFLAGS)
+	-fPIE -Isrc -Ibuild/gen $(DEFS) $(PKG_CFLAGS) $(CFLAGS)
 LDFLAGS ?=
 # --as-needed: each program depends only on the libraries its own code
 # calls (an audit maps no TLS or document library; bench/audit.sh).
 ALL_LDFLAGS = -pie -Wl,-z,relro,-z,now -Wl,--as-needed $(LDFLAGS)
 SAN = -fsanitize=address,undefined -fno-omit-frame-pointer \
       -fno-sanitize-recover=undefined
-ASAN_CFLAGS = -std=gnu11 $(WARN) -O1 -g $(SAN) -Isrc -Ibuild/gen $(PKG_CFLAGS)
+ASAN_CFLAGS = -std=gnu11 $(WARN) -O1 -g $(SAN) -Isrc -Ibuild/gen $(DEFS) $(PKG_CFLAGS)
 FUZZ_CFLAGS = -std=gnu11 $(WARN) -O1 -g -fsanitize=fuzzer-no-link,address,undefined \
 	-fno-omit-frame-pointer -Isrc -Ibuild/gen $(PKG_CFLAGS)
 
@@ -85,8 +96,8 @@ ASAN_PROGRAMS = build/asan/canhgac-agent build/asan/canhgacd build/asan/canhgac 
 .SECONDARY:
 
 .PHONY: flags dev-test fixtures all run stop server-tests browser-tests secrets-tests bench-secrets \
-	site-tests bench-sites bench-ingest bench-console check deps deps-build unit integration fuzz fuzz-long asan \
-	docs clean bench format
+	site-tests install-tests bench-sites bench-ingest bench-console check deps deps-build unit integration fuzz fuzz-long asan \
+	docs clean bench format install
 
 all: $(PROGRAMS)
 
@@ -219,6 +230,9 @@ build/tests/portal: $(SITE_T_SRC) $(LIBA)
 site-tests: $(ASAN_PROGRAMS) build/tests/portal
 	@tests/site/run.sh
 
+# make install into a scratch DESTDIR; the installed agent finds its helpers.
+install-tests: all
+	@tests/install/run.sh
 # The console in Debian's chromium, driven by playwright-core (npm).
 browser-tests: $(ASAN_PROGRAMS) fixtures
 	@timeout -k 10 300 tests/browser/run.sh
@@ -237,6 +251,7 @@ check: deps
 	@$(MAKE) --no-print-directory server-tests
 	@$(MAKE) --no-print-directory secrets-tests
 	@$(MAKE) --no-print-directory site-tests
+	@$(MAKE) --no-print-directory install-tests
 	@$(MAKE) --no-print-directory browser-tests
 	@$(MAKE) --no-print-directory fuzz
 	@echo "make check: tất cả kiểm thử đều đạt / all tests passed"
@@ -276,6 +291,28 @@ build/bench/ingest: bench/ingest.c $(LIBA)
 	$(say) LINK $@
 	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) $< $(LIBA) $(PKG_LIBS) -lpthread -o $@
 
+# Installs the programs, helpers, policy, man pages (English and
+# Vietnamese) and systemd units under DESTDIR (docs/admin.md).
+install: all
+	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(LIBEXECDIR) \
+		$(DESTDIR)$(DATADIR)/policy $(DESTDIR)$(DATADIR)/policy/site \
+		$(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man8 \
+		$(DESTDIR)$(MANDIR)/vi/man5 $(DESTDIR)$(MANDIR)/vi/man8 \
+		$(DESTDIR)$(DOCDIR) $(DESTDIR)$(UNITDIR) $(DESTDIR)$(SYSUSERSDIR)
+	install -m 0755 build/canhgac-agent build/canhgacd build/canhgac \
+		$(DESTDIR)$(SBINDIR)
+	install -m 0755 build/canhgac-agentd build/canhgac-docread \
+		$(DESTDIR)$(LIBEXECDIR)
+	install -m 0644 $(POLICY) $(DESTDIR)$(DATADIR)/policy
+	install -m 0644 $(SITE_DATA) $(DESTDIR)$(DATADIR)/policy/site
+	install -m 0644 man/*.5 $(DESTDIR)$(MANDIR)/man5
+	install -m 0644 man/*.8 $(DESTDIR)$(MANDIR)/man8
+	install -m 0644 man/vi/*.5 $(DESTDIR)$(MANDIR)/vi/man5
+	install -m 0644 man/vi/*.8 $(DESTDIR)$(MANDIR)/vi/man8
+	install -m 0644 README.md docs/*.md $(DESTDIR)$(DOCDIR)
+	install -m 0644 packaging/*.service $(DESTDIR)$(UNITDIR)
+	install -m 0644 packaging/canhgac.sysusers \
+		$(DESTDIR)$(SYSUSERSDIR)/canhgac.conf
 format:
 	clang-format -i src/*/*.c src/*/*.h tests/unit/*.c fuzz/*.c
 

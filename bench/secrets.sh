@@ -5,7 +5,8 @@
 #   1. canhgac-agent secrets, cold (fresh cache), 2 jobs, not niced;
 #   2. the usual pipeline on the same files, 2 at a time: pdftotext,
 #      docx2txt, catdoc, xls2csv, catppt, unzip -p, each piped to rg;
-#   3. the finder again over the unchanged tree (warm cache);
+#   3. the finder again over the unchanged tree (warm cache), three
+#      times, the median;
 # and prints MB/s, files/s, peak RSS and the ratios beside the targets
 # (finder ≥ 10× the pipeline; warm re-scan ≥ 100× faster than cold).
 # Both read the corpus from the page cache (it is read once first).
@@ -109,10 +110,17 @@ run pipeline sh -c "tr '\\n' '\\0' <'$OUT/files' | xargs -0 -n 16 -P '$JOBS' '$O
 pipe=$secs pipe_rss=$rss
 pipe_hits=$(wc -l <"$OUT/pipeline.out")
 
-echo "== canhgac-agent secrets, quét lại / warm re-scan"
-run warm "$AGENT" secrets --format json --cache "$OUT/cache.db" \
-    --jobs "$JOBS" $nice "$root"
-warm=$secs warm_rss=$rss
+# The warm re-scan takes a tenth of a second: three runs, their median
+# (each one a re-scan of the unchanged tree; all three are printed).
+echo "== canhgac-agent secrets, quét lại / warm re-scan (3 runs)"
+warms=""
+for i in 1 2 3; do
+	run warm "$AGENT" secrets --format json --cache "$OUT/cache.db" \
+	    --jobs "$JOBS" $nice "$root"
+	warms="$warms $secs"
+done
+warm=$(echo $warms | tr ' ' '\n' | sort -n | sed -n 2p) warm_rss=$rss
+echo "   $warms s"
 
 read_cold=$(jq -r .stats.read "$OUT/cold.out")
 read_warm=$(jq -r .stats.read "$OUT/warm.out")
