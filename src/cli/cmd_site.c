@@ -806,7 +806,7 @@ site_remove(struct cli *c, int argc, char **argv)
 	struct store *st = NULL;
 	char err[1024], *e;
 	int64_t unit_id;
-	int i, rc;
+	int i, rc, resolved;
 
 	while (cli_getopt(c, argc, argv, NULL, NULL, &rc) != -1)
 		;
@@ -820,14 +820,21 @@ site_remove(struct cli *c, int argc, char **argv)
 	rc = EXIT_OK;
 	for (i = optind; i < argc; i++) {
 		e = out_escape(argv[i]);
-		if (store_site_remove(st, argv[i], &unit_id, err,
-		    sizeof(err)) != STORE_OK) {
+		if (store_site_remove(st, argv[i], (int64_t)time(NULL),
+		    &unit_id, &resolved, err, sizeof(err)) != STORE_OK) {
 			log_warnx("%s", err);
 			rc = EXIT_FAIL;
 		} else {
 			site_audit(st, "site.removed", argv[i],
-			    json_pack("{s:I}", "unit_id", (json_int_t)unit_id));
-			printf("%s %s\n", c->en ? "removed" : "đã bỏ", e);
+			    json_pack("{s:I, s:i}", "unit_id",
+			    (json_int_t)unit_id, "resolved", resolved));
+			printf("%s %s", c->en ? "removed" : "đã bỏ", e);
+			if (resolved > 0)
+				printf(c->en ? " (%d open findings of its "
+				    "origin resolved: no longer checked)" :
+				    " (%d phát hiện đang mở của trang đã đóng: "
+				    "không còn được kiểm tra)", resolved);
+			putchar('\n');
 		}
 		free(e);
 	}

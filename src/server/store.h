@@ -624,9 +624,12 @@ int store_site_add(struct store *st, int64_t unit_id, const char *url,
     int interval, bool sitemap, const char *added_by, int64_t now,
     bool *added, char *err, size_t errlen);
 /* ENOTFOUND when url is not registered; unit_id (may be NULL) gets the
- * unit it belonged to. The site's findings stay as they are. */
-int store_site_remove(struct store *st, const char *url, int64_t *unit_id,
-    char *err, size_t errlen);
+ * unit it belonged to. When it was the last site of its origin, the open
+ * findings of the origin's host row are resolved at now (status na: no
+ * longer checked), in the same transaction; *resolved (may be NULL) says
+ * how many. The findings' history stays. */
+int store_site_remove(struct store *st, const char *url, int64_t now,
+    int64_t *unit_id, int *resolved, char *err, size_t errlen);
 struct store_site_filter {
 	int64_t unit_id;		/* 0: every unit */
 	int64_t due_by;			/* > 0: next_due <= due_by only */

@@ -238,43 +238,6 @@ out:
 }
 
 int
-store_site_remove(struct store *st, const char *url, int64_t *unit_id,
-    char *err, size_t errlen)
-{
-	static const char what[] = "store_site_remove";
-	sqlite3_stmt *s;
-	int rc, ret;
-	int64_t unit = 0;
-
-	if (url == NULL) {
-		sql_seterr(err, errlen, "thiếu URL — no URL given");
-		return STORE_ERR;
-	}
-	pthread_mutex_lock(&st->lock);
-	if ((ret = sql_writable(st, "xoá trang — remove a site", err,
-	    errlen)) != STORE_OK || (ret = sql_prepare(st, "DELETE FROM sites"
-	    " WHERE url = ?1 RETURNING unit_id", &s, what, err, errlen)) !=
-	    STORE_OK)
-		goto out;
-	sql_bind_text(s, 1, url);
-	if ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		unit = sqlite3_column_int64(s, 0);
-		rc = sqlite3_step(s);
-	}
-	ret = sql_finish(st, s, rc, STORE_OK, what, err, errlen);
-	if (ret == STORE_OK && unit == 0) {
-		sql_seterr(err, errlen, "%s: không có trong danh sách theo dõi — "
-		    "not a monitored site", url);
-		ret = STORE_ENOTFOUND;
-	}
-out:
-	pthread_mutex_unlock(&st->lock);
-	if (unit_id != NULL)
-		*unit_id = unit;
-	return ret;
-}
-
-int
 store_sites(struct store *st, const struct store_site_filter *f,
     int (*cb)(const struct store_site *, void *), void *arg, char *err,
     size_t errlen)
@@ -481,6 +444,104 @@ site_round_host(struct store *st, const struct store_site_round *rd,
 out:
 	json_decref(before);
 	free(host_id);
+	return ret;
+}
+
+/* After the last site of origin left the registry: its host row's open
+ * findings are resolved (status na, as checks a report no longer has),
+ * since nothing will check it again. Inside the caller's transaction. */
+static int
+site_retire(struct store *st, const char *origin, int64_t unit_id,
+    int64_t now, int *resolved, char *err, size_t errlen)
+{
+	static const char what[] = "store_site_remove host";
+	struct store_site_round rd;
+	struct store_site_round_result r;
+	struct store_site_host h;
+	sqlite3_stmt *s;
+	char *host_id = site_host_id(origin);
+	int rc, ret;
+	bool left = false, known = false;
+
+	if ((ret = sql_prepare(st, "SELECT EXISTS (SELECT 1 FROM sites WHERE"
+	    " origin = ?1), EXISTS (SELECT 1 FROM hosts WHERE id = ?2)", &s,
+	    what, err, errlen)) != STORE_OK)
+		goto out;
+	sql_bind_text(s, 1, origin);
+	sql_bind_text(s, 2, host_id);
+	if ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		left = sqlite3_column_int(s, 0) != 0;
+		known = sqlite3_column_int(s, 1) != 0;
+	}
+	if ((ret = sql_finish(st, s, rc, STORE_OK, what, err, errlen)) !=
+	    STORE_OK || left || !known)
+		goto out;	/* still watched, or never checked */
+	memset(&h, 0, sizeof(h));
+	h.origin = origin;
+	h.unit_id = unit_id;
+	memset(&rd, 0, sizeof(rd));
+	rd.now = now;
+	memset(&r, 0, sizeof(r));
+	ret = site_round_host(st, &rd, &h, &r, err, errlen);
+	*resolved = r.resolved;
+out:
+	free(host_id);
+	return ret;
+}
+
+int
+store_site_remove(struct store *st, const char *url, int64_t now,
+    int64_t *unit_id, int *resolved, char *err, size_t errlen)
+{
+	static const char what[] = "store_site_remove";
+	sqlite3_stmt *s;
+	char *origin = NULL;
+	int rc, ret, n = 0;
+	int64_t unit = 0;
+
+	if (url == NULL) {
+		sql_seterr(err, errlen, "thiếu URL — no URL given");
+		return STORE_ERR;
+	}
+	pthread_mutex_lock(&st->lock);
+	if ((ret = sql_writable(st, "xoá trang — remove a site", err,
+	    errlen)) != STORE_OK ||
+	    (ret = sql_tx_begin(st, what, err, errlen)) != STORE_OK)
+		goto out;
+	if ((ret = sql_prepare(st, "DELETE FROM sites WHERE url = ?1"
+	    " RETURNING unit_id, origin", &s, what, err, errlen)) != STORE_OK)
+		goto fail;
+	sql_bind_text(s, 1, url);
+	if ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		unit = sqlite3_column_int64(s, 0);
+		origin = text_dup((const char *)sqlite3_column_text(s, 1));
+		rc = sqlite3_step(s);
+	}
+	if ((ret = sql_finish(st, s, rc, STORE_OK, what, err, errlen)) !=
+	    STORE_OK)
+		goto fail;
+	if (unit == 0) {
+		sql_seterr(err, errlen, "%s: không có trong danh sách theo dõi — "
+		    "not a monitored site", url);
+		ret = STORE_ENOTFOUND;
+		goto fail;
+	}
+	if ((ret = site_retire(st, origin, unit, now, &n, err, errlen)) !=
+	    STORE_OK)
+		goto fail;
+	if ((ret = sql_tx_commit(st, what, err, errlen)) == STORE_OK)
+		goto out;
+fail:
+	sql_tx_rollback(st);
+	unit = 0;
+	n = 0;
+out:
+	pthread_mutex_unlock(&st->lock);
+	free(origin);
+	if (unit_id != NULL)
+		*unit_id = unit;
+	if (resolved != NULL)
+		*resolved = n;
 	return ret;
 }
 

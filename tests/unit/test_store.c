@@ -2473,10 +2473,10 @@ test_site_registry(void **state)
 	free(v);
 	/* removed */
 	assert_int_equal(store_site_remove(fx->st, "http://p.test/a.html",
-	    &unit, fx->err, sizeof(fx->err)), STORE_OK);
+	    2100, &unit, NULL, fx->err, sizeof(fx->err)), STORE_OK);
 	assert_int_equal(unit, fx->unit);
 	assert_int_equal(store_site_remove(fx->st, "http://p.test/a.html",
-	    &unit, fx->err, sizeof(fx->err)), STORE_ENOTFOUND);
+	    2100, &unit, NULL, fx->err, sizeof(fx->err)), STORE_ENOTFOUND);
 	assert_int_equal(sites_n(fx, fx->unit, 0), 1);
 }
 
@@ -2592,6 +2592,47 @@ test_site_findings(void **state)
 	assert_int_equal(store_site_round(fx->st, &rd, &rr, fx->err,
 	    sizeof(fx->err)), STORE_OK);
 	assert_int_equal(rr.events, 1);
+	/* removed from the registry: while another page of the origin is
+	 * watched its finding stays open; with the last one it is resolved
+	 * (na: no longer checked), in the unit's counts too */
+	{
+		int64_t unit = 0;
+		int resolved = -1;
+
+		assert_int_equal(store_site_add(fx->st, fx->unit,
+		    "http://p.test/b.html", 900, false, "lan", 5100, &added,
+		    fx->err, sizeof(fx->err)), STORE_OK);
+		assert_int_equal(store_site_remove(fx->st, "http://p.test/",
+		    5200, &unit, &resolved, fx->err, sizeof(fx->err)),
+		    STORE_OK);
+		assert_int_equal(resolved, 0);
+		assert_int_equal(failing(fx->st, fx->unit, "site-spam"), 1);
+		assert_int_equal(store_site_remove(fx->st,
+		    "http://p.test/b.html", 5300, &unit, &resolved, fx->err,
+		    sizeof(fx->err)), STORE_OK);
+		assert_int_equal(unit, fx->unit);
+		assert_int_equal(resolved, 1);
+		v = raw1(fx->path, "SELECT f.status || ' ' || f.resolved || ' '"
+		    " || h.open_critical || ' ' || h.open_findings FROM findings"
+		    " f JOIN hosts h ON h.hid = f.hid WHERE f.check_id ="
+		    " 'site-spam'");
+		assert_string_equal(v, "na 5300 0 0");
+		free(v);
+		assert_int_equal(failing_diff(fx->path), 0);
+		assert_int_equal(failing(fx->st, fx->unit, "site-spam"), 0);
+		/* a site never checked leaves no host row behind */
+		assert_int_equal(store_site_add(fx->st, fx->unit,
+		    "http://q.test/", 900, false, "lan", 5400, &added,
+		    fx->err, sizeof(fx->err)), STORE_OK);
+		assert_int_equal(store_site_remove(fx->st, "http://q.test/",
+		    5500, &unit, &resolved, fx->err, sizeof(fx->err)),
+		    STORE_OK);
+		assert_int_equal(resolved, 0);
+		v = raw1(fx->path, "SELECT count(*) FROM hosts WHERE id ="
+		    " 'site:http://q.test:80'");
+		assert_string_equal(v, "0");
+		free(v);
+	}
 	/* a read-only handle refuses */
 	{
 		struct store *ro;
