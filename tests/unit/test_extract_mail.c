@@ -16,11 +16,11 @@
 #include <string.h>
 
 #include <glib.h>
-#include <zip.h>
 
 #include "secrets/doc.h"
 
 #include "docsink.h"
+#include "memzip.h"
 
 static struct doc_limits lim;
 static struct doc_ctx ctx;
@@ -97,44 +97,13 @@ test_attachment(void **state)
 	g_free(b64);
 }
 
-/* A zip of one entry, in memory (malloc'd). */
-static unsigned char *
-mkzip(const char *name, const char *text, size_t *outlen)
-{
-	zip_error_t ze;
-	zip_source_t *src, *zs;
-	zip_t *za;
-	zip_stat_t st;
-	unsigned char *buf;
-
-	zip_error_init(&ze);
-	src = zip_source_buffer_create(NULL, 0, 0, &ze);
-	assert_non_null(src);
-	zip_source_keep(src);
-	za = zip_open_from_source(src, ZIP_TRUNCATE, &ze);
-	assert_non_null(za);
-	zs = zip_source_buffer(za, text, strlen(text), 0);
-	assert_true(zip_file_add(za, name, zs, ZIP_FL_ENC_UTF_8) >= 0);
-	assert_int_equal(zip_close(za), 0);
-	assert_int_equal(zip_source_open(src), 0);
-	zip_stat_init(&st);
-	assert_int_equal(zip_source_stat(src, &st), 0);
-	buf = malloc(st.size);
-	assert_non_null(buf);
-	assert_int_equal(zip_source_read(src, buf, st.size),
-	    (zip_int64_t)st.size);
-	zip_source_close(src);
-	zip_source_free(src);
-	zip_error_fini(&ze);
-	*outlen = st.size;
-	return buf;
-}
-
 static void
 test_zip_attachment(void **state)
 {
 	size_t zlen;
-	unsigned char *z = mkzip("hồ sơ/qđ.txt", "TUYỆT MẬT\n", &zlen);
+	static const struct memzip_entry ze[] = {
+	    {"hồ sơ/qđ.txt", "TUYỆT MẬT\n", 0, false}};
+	unsigned char *z = memzip(ze, 1, &zlen);
 	char *b64 = g_base64_encode(z, zlen);
 	char *msg = g_strdup_printf(
 	    "From: a@b.vn\r\nSubject: hồ sơ\r\nMIME-Version: 1.0\r\n"

@@ -16,62 +16,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <zip.h>
 
 #include "secrets/doc.h"
 
 #include "docsink.h"
-
-/* --- a package in memory ------------------------------------------------ */
-
-struct ent {
-	const char *name;
-	const char *data;
-	size_t len;		/* 0: strlen(data) */
-};
-
-static unsigned char *
-mkzip(const struct ent *e, size_t n, size_t *outlen)
-{
-	zip_error_t ze;
-	zip_source_t *src, *s;
-	zip_t *za;
-	zip_stat_t st;
-	unsigned char *buf;
-	size_t i;
-
-	zip_error_init(&ze);
-	src = zip_source_buffer_create(NULL, 0, 0, &ze);
-	assert_non_null(src);
-	zip_source_keep(src);
-	za = zip_open_from_source(src, ZIP_TRUNCATE, &ze);
-	assert_non_null(za);
-	for (i = 0; i < n; i++) {
-		zip_int64_t idx;
-		size_t len = e[i].len != 0 ? e[i].len : strlen(e[i].data);
-
-		s = zip_source_buffer(za, e[i].data, len, 0);
-		assert_non_null(s);
-		idx = zip_file_add(za, e[i].name, s, ZIP_FL_ENC_UTF_8);
-		assert_true(idx >= 0);
-		/* the mimetype first and stored, as ODF wants */
-		zip_set_file_compression(za, (zip_uint64_t)idx,
-		    strcmp(e[i].name, "mimetype") == 0 ? ZIP_CM_STORE :
-		    ZIP_CM_DEFLATE, 1);
-	}
-	assert_int_equal(zip_close(za), 0);
-	assert_int_equal(zip_source_open(src), 0);
-	zip_stat_init(&st);
-	assert_int_equal(zip_source_stat(src, &st), 0);
-	buf = malloc(st.size);
-	assert_non_null(buf);
-	assert_int_equal(zip_source_read(src, buf, st.size), (zip_int64_t)st.size);
-	zip_source_close(src);
-	zip_source_free(src);
-	zip_error_fini(&ze);
-	*outlen = st.size;
-	return buf;
-}
+#include "memzip.h"
 
 /* --- a sink that records ------------------------------------------------ */
 
@@ -205,16 +154,17 @@ static const char odt_meta[] =
 static unsigned char *
 mkodt(const char *content, const char *manifest, size_t *len)
 {
-	const struct ent e[] = {
-		{"mimetype", "application/vnd.oasis.opendocument.text", 0},
+	const struct memzip_entry e[] = {
+		{"mimetype", "application/vnd.oasis.opendocument.text", 0,
+		    false},
 		{"META-INF/manifest.xml", manifest != NULL ? manifest :
-		    MANIFEST("text"), 0},
-		{"styles.xml", odt_styles, 0},
-		{"content.xml", content, 0},
-		{"meta.xml", odt_meta, 0},
+		    MANIFEST("text"), 0, false},
+		{"styles.xml", odt_styles, 0, false},
+		{"content.xml", content, 0, false},
+		{"meta.xml", odt_meta, 0, false},
 	};
 
-	return mkzip(e, sizeof(e) / sizeof(e[0]), len);
+	return memzip(e, sizeof(e) / sizeof(e[0]), len);
 }
 
 static void
@@ -302,11 +252,12 @@ test_ods(void **state)
 	    "<table:table-cell><text:p>Ghi chú</text:p></table:table-cell>"
 	    "</table:table-row></table:table></office:spreadsheet></office:body>"
 	    "</office:document-content>";
-	const struct ent e[] = {
+	const struct memzip_entry e[] = {
 		{"mimetype", "application/vnd.oasis.opendocument.spreadsheet",
-		    0},
-		{"META-INF/manifest.xml", MANIFEST("spreadsheet"), 0},
-		{"styles.xml", styles, 0}, {"content.xml", content, 0},
+		    0, false},
+		{"META-INF/manifest.xml", MANIFEST("spreadsheet"), 0, false},
+		{"styles.xml", styles, 0, false},
+		{"content.xml", content, 0, false},
 	};
 	struct rec r;
 	struct doc_ctx ctx;
@@ -314,7 +265,7 @@ test_ods(void **state)
 	size_t len;
 
 	(void)state;
-	buf = mkzip(e, sizeof(e) / sizeof(e[0]), &len);
+	buf = memzip(e, sizeof(e) / sizeof(e[0]), &len);
 	rec_init(&r);
 	run(&r, &ctx, buf, len, DOC_OK);
 	assert_int_equal(r.d.n, 6);
@@ -359,10 +310,10 @@ test_odp(void **state)
 	    "<text:list-item><text:p>Nội dung</text:p></text:list-item>"
 	    "</text:list></draw:text-box></draw:frame></draw:page>"
 	    "</office:presentation></office:body></office:document-content>";
-	const struct ent e[] = {
+	const struct memzip_entry e[] = {
 		{"mimetype", "application/vnd.oasis.opendocument.presentation",
-		    0},
-		{"content.xml", content, 0},
+		    0, false},
+		{"content.xml", content, 0, false},
 	};
 	struct rec r;
 	struct doc_ctx ctx;
@@ -370,7 +321,7 @@ test_odp(void **state)
 	size_t len;
 
 	(void)state;
-	buf = mkzip(e, sizeof(e) / sizeof(e[0]), &len);
+	buf = memzip(e, sizeof(e) / sizeof(e[0]), &len);
 	rec_init(&r);
 	run(&r, &ctx, buf, len, DOC_OK);
 	assert_int_equal(r.d.n, 4);
@@ -430,13 +381,13 @@ test_bounds(void **state)
 	buf = mkodt(zeros, NULL, &len);	/* strlen 0: an empty content */
 	free(buf);
 	{
-		const struct ent e[] = {
+		const struct memzip_entry e[] = {
 			{"mimetype", "application/vnd.oasis.opendocument.text",
-			    0},
-			{"content.xml", zeros, big},
+			    0, false},
+			{"content.xml", zeros, big, false},
 		};
 
-		buf = mkzip(e, 2, &len);
+		buf = memzip(e, 2, &len);
 	}
 	free(zeros);
 	rec_init(&r);

@@ -16,60 +16,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <zip.h>
 
 #include "secrets/doc.h"
 
 #include "docsink.h"
-
-/* --- a package in memory ------------------------------------------------ */
-
-struct ent {
-	const char *name;
-	const char *data;
-	size_t len;		/* 0: strlen(data) */
-};
-
-static unsigned char *
-mkzip(const struct ent *e, size_t n, size_t *outlen)
-{
-	zip_error_t ze;
-	zip_source_t *src, *s;
-	zip_t *za;
-	zip_stat_t st;
-	unsigned char *buf;
-	size_t i;
-
-	zip_error_init(&ze);
-	src = zip_source_buffer_create(NULL, 0, 0, &ze);
-	assert_non_null(src);
-	zip_source_keep(src);
-	za = zip_open_from_source(src, ZIP_TRUNCATE, &ze);
-	assert_non_null(za);
-	for (i = 0; i < n; i++) {
-		zip_int64_t idx;
-		size_t len = e[i].len != 0 ? e[i].len : strlen(e[i].data);
-
-		s = zip_source_buffer(za, e[i].data, len, 0);
-		assert_non_null(s);
-		idx = zip_file_add(za, e[i].name, s, ZIP_FL_ENC_UTF_8);
-		assert_true(idx >= 0);
-		zip_set_file_compression(za, (zip_uint64_t)idx, ZIP_CM_DEFLATE,
-		    1);
-	}
-	assert_int_equal(zip_close(za), 0);
-	assert_int_equal(zip_source_open(src), 0);
-	zip_stat_init(&st);
-	assert_int_equal(zip_source_stat(src, &st), 0);
-	buf = malloc(st.size);
-	assert_non_null(buf);
-	assert_int_equal(zip_source_read(src, buf, st.size), (zip_int64_t)st.size);
-	zip_source_close(src);
-	zip_source_free(src);
-	zip_error_fini(&ze);
-	*outlen = st.size;
-	return buf;
-}
+#include "memzip.h"
 
 /* --- a sink that records ------------------------------------------------ */
 
@@ -243,19 +194,19 @@ static const char docx_document[] =
 static unsigned char *
 mkdocx(const char *document, size_t *len)
 {
-	const struct ent e[] = {
-		{"[Content_Types].xml", docx_ct, 0},
-		{"_rels/.rels", docx_rels, 0},
-		{"word/_rels/document.xml.rels", docx_doc_rels, 0},
-		{"word/document.xml", document, 0},
-		{"word/styles.xml", docx_styles, 0},
-		{"word/header1.xml", docx_header, 0},
-		{"word/footer1.xml", docx_footer, 0},
-		{"word/comments.xml", docx_comments, 0},
-		{"docProps/core.xml", docx_core, 0},
+	const struct memzip_entry e[] = {
+		{"[Content_Types].xml", docx_ct, 0, false},
+		{"_rels/.rels", docx_rels, 0, false},
+		{"word/_rels/document.xml.rels", docx_doc_rels, 0, false},
+		{"word/document.xml", document, 0, false},
+		{"word/styles.xml", docx_styles, 0, false},
+		{"word/header1.xml", docx_header, 0, false},
+		{"word/footer1.xml", docx_footer, 0, false},
+		{"word/comments.xml", docx_comments, 0, false},
+		{"docProps/core.xml", docx_core, 0, false},
 	};
 
-	return mkzip(e, sizeof(e) / sizeof(e[0]), len);
+	return memzip(e, sizeof(e) / sizeof(e[0]), len);
 }
 
 static void
@@ -348,13 +299,13 @@ test_bomb(void **state)
 	(void)state;
 	assert_non_null(zeros);
 	{
-		const struct ent e[] = {
-			{"[Content_Types].xml", docx_ct, 0},
-			{"_rels/.rels", docx_rels, 0},
-			{"word/document.xml", zeros, big},
+		const struct memzip_entry e[] = {
+			{"[Content_Types].xml", docx_ct, 0, false},
+			{"_rels/.rels", docx_rels, 0, false},
+			{"word/document.xml", zeros, big, false},
 		};
 
-		buf = mkzip(e, 3, &len);
+		buf = memzip(e, 3, &len);
 	}
 	free(zeros);
 	assert_true(len < ((size_t)4 << 20));
@@ -387,13 +338,13 @@ test_expanded_limit(void **state)
 	}
 	strcpy(doc + i, "</w:body></w:document>");
 	{
-		const struct ent e[] = {
-			{"[Content_Types].xml", docx_ct, 0},
-			{"_rels/.rels", docx_rels, 0},
-			{"word/document.xml", doc, 0},
+		const struct memzip_entry e[] = {
+			{"[Content_Types].xml", docx_ct, 0, false},
+			{"_rels/.rels", docx_rels, 0, false},
+			{"word/document.xml", doc, 0, false},
 		};
 
-		buf = mkzip(e, 3, &len);
+		buf = memzip(e, 3, &len);
 	}
 	rec_init(&r);
 	memset(&ctx, 0, sizeof(ctx));
@@ -570,15 +521,15 @@ test_xlsx(void **state)
 	static const char sheet2[] =
 	    "<worksheet " S_NS "><sheetData><row r=\"1\"><c r=\"A1\" t=\"s\">"
 	    "<v>2</v></c></row></sheetData></worksheet>";
-	const struct ent e[] = {
-		{"[Content_Types].xml", ct, 0}, {"_rels/.rels", rels, 0},
-		{"xl/workbook.xml", wb, 0}, {"xl/_rels/workbook.xml.rels",
-		wbrels, 0}, {"xl/styles.xml", styles, 0},
-		{"xl/sharedStrings.xml", sst, 0},
-		{"xl/worksheets/sheet1.xml", sheet1, 0},
-		{"xl/worksheets/_rels/sheet1.xml.rels", sheet1rels, 0},
-		{"xl/drawings/drawing1.xml", drawing, 0},
-		{"xl/worksheets/sheet2.xml", sheet2, 0},
+	const struct memzip_entry e[] = {
+		{"[Content_Types].xml", ct, 0, false}, {"_rels/.rels", rels, 0, false},
+		{"xl/workbook.xml", wb, 0, false}, {"xl/_rels/workbook.xml.rels",
+		wbrels, 0, false}, {"xl/styles.xml", styles, 0, false},
+		{"xl/sharedStrings.xml", sst, 0, false},
+		{"xl/worksheets/sheet1.xml", sheet1, 0, false},
+		{"xl/worksheets/_rels/sheet1.xml.rels", sheet1rels, 0, false},
+		{"xl/drawings/drawing1.xml", drawing, 0, false},
+		{"xl/worksheets/sheet2.xml", sheet2, 0, false},
 	};
 	struct rec r;
 	struct doc_ctx ctx;
@@ -586,7 +537,7 @@ test_xlsx(void **state)
 	size_t len;
 
 	(void)state;
-	buf = mkzip(e, sizeof(e) / sizeof(e[0]), &len);
+	buf = memzip(e, sizeof(e) / sizeof(e[0]), &len);
 	rec_init(&r);
 	run(&r, &ctx, buf, len, DOC_OK);
 	assert_int_equal(r.d.n, 9);
@@ -674,14 +625,14 @@ test_pptx(void **state)
 	    "idx=\"1\"/></p:nvPr></p:nvSpPr><p:txBody><a:p><a:r><a:t>Nội dung"
 	    "</a:t></a:r><a:br/><a:r><a:t>tiếp</a:t></a:r></a:p></p:txBody>"
 	    "</p:sp></p:spTree></p:cSld></p:sld>";
-	const struct ent e[] = {
-		{"[Content_Types].xml", ct, 0}, {"_rels/.rels", rels, 0},
-		{"ppt/presentation.xml", pres, 0},
-		{"ppt/_rels/presentation.xml.rels", presrels, 0},
-		{"ppt/slides/slide1.xml", slide1, 0},
-		{"ppt/slides/_rels/slide1.xml.rels", slide1rels, 0},
-		{"ppt/notesSlides/notesSlide1.xml", notes, 0},
-		{"ppt/slides/slide2.xml", slide2, 0},
+	const struct memzip_entry e[] = {
+		{"[Content_Types].xml", ct, 0, false}, {"_rels/.rels", rels, 0, false},
+		{"ppt/presentation.xml", pres, 0, false},
+		{"ppt/_rels/presentation.xml.rels", presrels, 0, false},
+		{"ppt/slides/slide1.xml", slide1, 0, false},
+		{"ppt/slides/_rels/slide1.xml.rels", slide1rels, 0, false},
+		{"ppt/notesSlides/notesSlide1.xml", notes, 0, false},
+		{"ppt/slides/slide2.xml", slide2, 0, false},
 	};
 	struct rec r;
 	struct doc_ctx ctx;
@@ -689,7 +640,7 @@ test_pptx(void **state)
 	size_t len;
 
 	(void)state;
-	buf = mkzip(e, sizeof(e) / sizeof(e[0]), &len);
+	buf = memzip(e, sizeof(e) / sizeof(e[0]), &len);
 	rec_init(&r);
 	run(&r, &ctx, buf, len, DOC_OK);
 	assert_int_equal(r.d.n, 5);
@@ -720,9 +671,9 @@ test_not_office(void **state)
 	    "<Relationships xmlns=\"" RELS_NS "\"><Relationship Id=\"rId1\" "
 	    "Type=\"" REL_T "officeDocument\" Target=\"visio/document.xml\"/>"
 	    "</Relationships>";
-	const struct ent e[] = {
-		{"[Content_Types].xml", ct, 0}, {"_rels/.rels", rels, 0},
-		{"visio/document.xml", "<x/>", 0},
+	const struct memzip_entry e[] = {
+		{"[Content_Types].xml", ct, 0, false}, {"_rels/.rels", rels, 0, false},
+		{"visio/document.xml", "<x/>", 0, false},
 	};
 	struct rec r;
 	struct doc_ctx ctx;
@@ -730,11 +681,11 @@ test_not_office(void **state)
 	size_t len;
 
 	(void)state;
-	buf = mkzip(e, 3, &len);
+	buf = memzip(e, 3, &len);
 	rec_init(&r);
 	run(&r, &ctx, buf, len, DOC_ERR_UNSUPPORTED);
 	free(buf);
-	buf = mkzip(e, 1, &len);
+	buf = memzip(e, 1, &len);
 	rec_init(&r);
 	run(&r, &ctx, buf, len, DOC_ERR_CORRUPT);
 	free(buf);

@@ -15,11 +15,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <zip.h>
-
 #include "secrets/doc.h"
 
 #include "docsink.h"
+#include "memzip.h"
 
 static struct doc_limits lim;
 static struct doc_ctx ctx;
@@ -32,60 +31,6 @@ setup(void)
 	doc_limits_default(&lim, false);
 	docsink_ctx(&ctx, &lim, &rec);
 	ctx.deadline = doc_now() + 30;
-}
-
-struct ent {
-	const char *name;
-	const void *data;
-	size_t len;
-	bool encrypt;
-};
-
-/* A zip of the entries, in memory (malloc'd). */
-static unsigned char *
-mkzip(const struct ent *e, size_t n, size_t *outlen)
-{
-	zip_error_t ze;
-	zip_source_t *src, *zs;
-	zip_t *za;
-	zip_stat_t st;
-	unsigned char *buf;
-	zip_int64_t idx;
-	size_t i;
-
-	zip_error_init(&ze);
-	src = zip_source_buffer_create(NULL, 0, 0, &ze);
-	assert_non_null(src);
-	zip_source_keep(src);
-	za = zip_open_from_source(src, ZIP_TRUNCATE, &ze);
-	assert_non_null(za);
-	for (i = 0; i < n; i++) {
-		if (e[i].data == NULL) {
-			assert_true(zip_dir_add(za, e[i].name,
-			    ZIP_FL_ENC_UTF_8) >= 0);
-			continue;
-		}
-		zs = zip_source_buffer(za, e[i].data, e[i].len, 0);
-		assert_non_null(zs);
-		idx = zip_file_add(za, e[i].name, zs, ZIP_FL_ENC_UTF_8);
-		assert_true(idx >= 0);
-		if (e[i].encrypt)
-			assert_int_equal(zip_file_set_encryption(za,
-			    (zip_uint64_t)idx, ZIP_EM_AES_256, "mật khẩu"), 0);
-	}
-	assert_int_equal(zip_close(za), 0);
-	assert_int_equal(zip_source_open(src), 0);
-	zip_stat_init(&st);
-	assert_int_equal(zip_source_stat(src, &st), 0);
-	buf = malloc(st.size);
-	assert_non_null(buf);
-	assert_int_equal(zip_source_read(src, buf, st.size),
-	    (zip_int64_t)st.size);
-	zip_source_close(src);
-	zip_source_free(src);
-	zip_error_fini(&ze);
-	*outlen = st.size;
-	return buf;
 }
 
 static void
@@ -105,16 +50,16 @@ test_entries(void **state)
 	    0x00, 0x10};
 	unsigned char *inner, *outer;
 	size_t ilen, olen;
-	struct ent ie[] = {{"c.txt", c, sizeof(c) - 1, false}};
-	struct ent oe[4];
+	struct memzip_entry ie[] = {{"c.txt", c, sizeof(c) - 1, false}};
+	struct memzip_entry oe[4];
 
 	(void)state;
-	inner = mkzip(ie, 1, &ilen);
-	oe[0] = (struct ent){"a.txt", a, sizeof(a) - 1, false};
-	oe[1] = (struct ent){"thư mục/", NULL, 0, false};
-	oe[2] = (struct ent){"thư mục/b.zip", inner, ilen, false};
-	oe[3] = (struct ent){"x.bin", bin, sizeof(bin), false};
-	outer = mkzip(oe, 4, &olen);
+	inner = memzip(ie, 1, &ilen);
+	oe[0] = (struct memzip_entry){"a.txt", a, sizeof(a) - 1, false};
+	oe[1] = (struct memzip_entry){"thư mục/", NULL, 0, false};
+	oe[2] = (struct memzip_entry){"thư mục/b.zip", inner, ilen, false};
+	oe[3] = (struct memzip_entry){"x.bin", bin, sizeof(bin), false};
+	outer = memzip(oe, 4, &olen);
 	setup();
 	assert_int_equal(doc_extract(&ctx, outer, olen, "/srv/hồ sơ.zip"),
 	    DOC_OK);
@@ -138,13 +83,13 @@ test_too_deep(void **state)
 	unsigned char *z = (unsigned char *)t, *nz;
 	size_t len = sizeof(t) - 1, nlen;
 	int i;
-	struct ent e;
+	struct memzip_entry e;
 
 	(void)state;
 	/* 7 zips around the text: the text is at depth 7 */
 	for (i = 0; i < 7; i++) {
-		e = (struct ent){i == 0 ? "t.txt" : "n.zip", z, len, false};
-		nz = mkzip(&e, 1, &nlen);
+		e = (struct memzip_entry){i == 0 ? "t.txt" : "n.zip", z, len, false};
+		nz = memzip(&e, 1, &nlen);
 		if (i > 0)
 			free(z);
 		z = nz;
@@ -170,7 +115,7 @@ test_too_many(void **state)
 {
 	static const char *const texts[] = {"một\n", "hai\n", "ba\n", "bốn\n",
 	    "năm\n"};
-	struct ent e[5];
+	struct memzip_entry e[5];
 	char names[5][8];
 	unsigned char *z;
 	size_t len, i;
@@ -178,10 +123,10 @@ test_too_many(void **state)
 	(void)state;
 	for (i = 0; i < 5; i++) {
 		snprintf(names[i], sizeof(names[i]), "%zu.txt", i);
-		e[i] = (struct ent){names[i], texts[i], strlen(texts[i]),
+		e[i] = (struct memzip_entry){names[i], texts[i], strlen(texts[i]),
 		    false};
 	}
-	z = mkzip(e, 5, &len);
+	z = memzip(e, 5, &len);
 	setup();
 	lim.max_entries = 3;
 	assert_int_equal(doc_extract(&ctx, z, len, "m.zip"), DOC_ERR_TOO_MANY);
@@ -216,7 +161,7 @@ test_bomb(void **state)
 	size_t big = 300u << 20, len;
 	char *zeros = malloc(big);
 	unsigned char *z;
-	struct ent e;
+	struct memzip_entry e;
 	double t0;
 
 	(void)state;
@@ -224,8 +169,8 @@ test_bomb(void **state)
 	/* text: "MẬT" then 300 MB of the digit zero, read whole if let */
 	memset(zeros, '0', big);
 	memcpy(zeros, "MẬT\n", 5);
-	e = (struct ent){"zeros.txt", zeros, big, false};
-	z = mkzip(&e, 1, &len);
+	e = (struct memzip_entry){"zeros.txt", zeros, big, false};
+	z = memzip(&e, 1, &len);
 	free(zeros);
 	assert_true(len < big / 100);
 	setup();
@@ -262,13 +207,13 @@ static void
 test_encrypted(void **state)
 {
 	static const char a[] = "TỐI MẬT\n", b[] = "đọc được\n";
-	struct ent e[2] = {{"a.txt", a, sizeof(a) - 1, true},
+	struct memzip_entry e[2] = {{"a.txt", a, sizeof(a) - 1, true},
 	    {"b.txt", b, sizeof(b) - 1, false}};
 	unsigned char *z;
 	size_t len;
 
 	(void)state;
-	z = mkzip(e, 1, &len);
+	z = memzip(e, 1, &len);
 	setup();
 	assert_int_equal(doc_extract(&ctx, z, len, "k.zip"),
 	    DOC_ERR_ENCRYPTED);
@@ -276,7 +221,7 @@ test_encrypted(void **state)
 	assert_string_equal(ctx.detail, "zip: 1 of 1 entries encrypted");
 	free(z);
 	/* one entry readable: read, and the archive is not "encrypted" */
-	z = mkzip(e, 2, &len);
+	z = memzip(e, 2, &len);
 	setup();
 	assert_int_equal(doc_extract(&ctx, z, len, "k.zip"), DOC_OK);
 	assert_int_equal(rec.n, 1);
@@ -288,12 +233,12 @@ static void
 test_broken(void **state)
 {
 	static const char a[] = "TỐI MẬT\nxin chào\n";
-	struct ent e = {"a.txt", a, sizeof(a) - 1, false};
+	struct memzip_entry e = {"a.txt", a, sizeof(a) - 1, false};
 	unsigned char *z, junk[64];
 	size_t len;
 
 	(void)state;
-	z = mkzip(&e, 1, &len);
+	z = memzip(&e, 1, &len);
 	setup();
 	assert_int_equal(doc_extract(&ctx, z, len / 2, "t.zip"),
 	    DOC_ERR_TRUNCATED);
