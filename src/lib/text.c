@@ -400,3 +400,29 @@ text_to_size(const char *s, long long max_num, long long max,
 	*bytes = v * mul;
 	return true;
 }
+
+char *
+text_url_segment(const char *s, size_t len)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	char *out, *o;
+	size_t i;
+
+	if (len > (SIZE_MAX - 1) / 3 || (out = malloc(len * 3 + 1)) == NULL)
+		return NULL;
+	for (o = out, i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		    (c >= '0' && c <= '9') || c == '-' || c == '_' ||
+		    c == '.' || c == '~')
+			*o++ = (char)c;
+		else {
+			*o++ = '%';
+			*o++ = hex[c >> 4];
+			*o++ = hex[c & 15];
+		}
+	}
+	*o = '\0';
+	return out;
+}

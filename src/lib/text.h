@@ -14,6 +14,9 @@
 
 /* true when s[0..len) is valid UTF-8 without NUL bytes */
 bool text_valid_utf8(const char *s, size_t len);
+/* s[0..len) as one segment of a URL path, malloc'd: every byte but
+ * A-Z a-z 0-9 - . _ ~ percent-encoded ("/" too). NULL out of memory. */
+char *text_url_segment(const char *s, size_t len);
 
 /* malloc'd NFC form of s, or NULL when s is not valid UTF-8 */
 char *text_nfc(const char *s, size_t len);

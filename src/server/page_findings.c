@@ -51,26 +51,9 @@ static const char *const severities[] = {
 char *
 act_urlenc(const char *s)
 {
-	static const char hex[] = "0123456789ABCDEF";
-	char *out = malloc(strlen(s) * 3 + 1), *o = out;
+	char *out = text_url_segment(s, strlen(s));
 
-	if (out == NULL)
-		return text_dup("");
-	for (; *s != '\0'; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-		    (c >= '0' && c <= '9') || c == '-' || c == '_' ||
-		    c == '.' || c == '~')
-			*o++ = (char)c;
-		else {
-			*o++ = '%';
-			*o++ = hex[c >> 4];
-			*o++ = hex[c & 15];
-		}
-	}
-	*o = '\0';
-	return out;
+	return out != NULL ? out : text_dup("");
 }
 
 const char *

@@ -14,7 +14,8 @@
 #include "server/tmpl.h"
 
 enum tmpl_kind {
-	N_TEXT, N_VALUE, N_RAW, N_SECTION, N_INVERTED, N_PARTIAL, N_MSG
+	N_TEXT, N_VALUE, N_RAW, N_SEGMENT, N_SECTION, N_INVERTED, N_PARTIAL,
+	N_MSG
 };
 
 struct tmpl_node {
@@ -215,7 +216,8 @@ tmpl_parse_list(struct tmpl_parser *ps, const char *close, int depth,
 		sigil = tag < tend ? *tag : '\0';
 		if (sigil == '#' || sigil == '^' || sigil == '/' ||
 		    sigil == '>' || sigil == '_' || sigil == '&' ||
-		    sigil == '!' || sigil == '{' || sigil == '=')
+		    sigil == '%' || sigil == '!' || sigil == '{' ||
+		    sigil == '=')
 			tag++;
 		else
 			sigil = '\0';
@@ -262,6 +264,8 @@ tmpl_parse_list(struct tmpl_parser *ps, const char *close, int depth,
 		case '_': n = tmpl_node_new(N_MSG, tag, tlen, line, col);
 			break;
 		case '&': n = tmpl_node_new(N_RAW, tag, tlen, line, col);
+			break;
+		case '%': n = tmpl_node_new(N_SEGMENT, tag, tlen, line, col);
 			break;
 		default: n = tmpl_node_new(N_VALUE, tag, tlen, line, col);
 			break;
@@ -515,8 +519,26 @@ tmpl_truthy(json_t *v)
 	}
 }
 
+/* s as one segment of a URL path (text_url_segment: "/" too, so that a
+ * host id "site:https://…" stays one segment), which also leaves nothing
+ * for HTML to escape. */
 static void
-tmpl_put_value(struct tmpl_render *r, json_t *v, bool raw)
+tmpl_put_segment(struct tmpl_out *o, const char *s, size_t len)
+{
+	char *e = text_url_segment(s, len);
+
+	if (e == NULL) {
+		o->full = true;		/* out of memory: the page fails */
+		return;
+	}
+	tmpl_put(o, e, strlen(e));
+	free(e);
+}
+
+enum tmpl_how { TMPL_ESCAPED, TMPL_RAW, TMPL_SEGMENT };
+
+static void
+tmpl_put_value(struct tmpl_render *r, json_t *v, enum tmpl_how how)
 {
 	char num[64];
 	const char *s = NULL;
@@ -551,8 +573,10 @@ tmpl_put_value(struct tmpl_render *r, json_t *v, bool raw)
 	default:
 		return;
 	}
-	if (raw)
+	if (how == TMPL_RAW)
 		tmpl_put(&r->out, s, len);
+	else if (how == TMPL_SEGMENT)
+		tmpl_put_segment(&r->out, s, len);
 	else
 		tmpl_put_escaped(&r->out, s, len);
 }
@@ -585,10 +609,15 @@ tmpl_walk(struct tmpl_render *r, const struct tmpl_node *n)
 			tmpl_put(&r->out, n->text, n->len);
 			break;
 		case N_VALUE:
-			tmpl_put_value(r, tmpl_lookup(r, n->text), false);
+			tmpl_put_value(r, tmpl_lookup(r, n->text),
+			    TMPL_ESCAPED);
 			break;
 		case N_RAW:
-			tmpl_put_value(r, tmpl_lookup(r, n->text), true);
+			tmpl_put_value(r, tmpl_lookup(r, n->text), TMPL_RAW);
+			break;
+		case N_SEGMENT:
+			tmpl_put_value(r, tmpl_lookup(r, n->text),
+			    TMPL_SEGMENT);
 			break;
 		case N_MSG:
 			m = r->msg ? r->msg(r->arg, n->text) : NULL;

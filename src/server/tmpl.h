@@ -12,6 +12,8 @@
  *	{{> partial}}		another template of the set
  *	{{_ msgid}}		catalogue text in the request's language
  *	{{& html_name}}		raw
+ *	{{% name}}		one URL path segment: percent-encoded but for
+ *				A-Z a-z 0-9 - . _ ~ ("/" too)
  *	{{! comment}}
  */
 #ifndef CG_TMPL_H

@@ -188,9 +188,11 @@ web_match(const char *pattern, const char *path, char **args, size_t nargs)
 			    (size_t)(ue - u), false, seg, &slen) ||
 			    slen > WEB_ARG_MAX)
 				bad = 1;
+			/* "/" only from %2F: a site's host id
+			 * ("site:https://…") is one segment */
 			for (k = 0; seg != NULL && !bad && k < slen; k++)
-				if (seg[k] == '/' || (unsigned char)seg[k] <
-				    ' ' || seg[k] == 0x7f)
+				if ((unsigned char)seg[k] < ' ' ||
+				    seg[k] == 0x7f)
 					bad = 1;
 			args[n++] = seg;
 		} else if ((size_t)(pe - p) != (size_t)(ue - u) ||

@@ -101,8 +101,9 @@ void web_handle(void *ctx, struct http_request *req, struct http_reply *rep);
 
 /* Whether path matches pattern: 1 with the ":x" segments percent-decoded
  * into args (malloc'd, nargs at most), 0 when it does not match, -1 when
- * it does but a segment is invalid (bad escape, '/', control character,
- * not UTF-8, over WEB_ARG_MAX). */
+ * it does but a segment is invalid (bad escape, control character, not
+ * UTF-8, over WEB_ARG_MAX). A "/" in an argument can only come from %2F
+ * (a site's host id, "site:https://host:443"). */
 int web_match(const char *pattern, const char *path, char **args,
     size_t nargs);
 /* Constant-time comparison of two tokens (false for NULL or empty). */

@@ -8,7 +8,9 @@
 # portal turned to its gambling variant gives an open site-spam finding
 # of the site's host in that unit with "nổ hũ" in its evidence and a
 # site.alert event; back to normal (and made due again by adding it
-# anew), the finding is resolved. The audit log has what the people did.
+# anew), the finding is resolved. The console lists the site's host and
+# opens its page and its finding (the id "site:http://…" is one
+# percent-encoded path segment). The audit log has what the people did.
 # shellcheck shell=sh disable=SC1111
 . "$(dirname "$0")/lib.sh"
 
@@ -114,6 +116,33 @@ grep -q 'event=site.alert .*check=site-spam' "$T/canhgacd.log" ||
     fail "canhgacd.log: không có event=site.alert"
 [ "$(sql "SELECT count(*) FROM sites WHERE last_checked > 0")" -eq 2 ] ||
     fail "sites.last_checked"
+
+step "bảng điều khiển mở được máy là cổng thông tin — the console opens the site's host"
+printf 'Mat-khau-xem-2026!\n' >"$T/pw"
+chmod 600 "$T/pw"
+cg user add --login lanhdao --role viewer --name "Lãnh đạo phường" \
+    --password-file "$T/pw" >"$T/user.out" 2>&1 ||
+    { cat "$T/user.out" >&2; fail "canhgac user add lanhdao"; }
+J=$T/viewer.jar
+: >"$J"
+expect_eq "$(console "$J" /dang-nhap)" 200 "GET /dang-nhap"
+_tok=$(csrf)
+expect_eq "$(console "$J" /dang-nhap --data-urlencode "csrf=$_tok" \
+    --data-urlencode login=lanhdao --data-urlencode "password=$(cat "$T/pw")")" \
+    303 "POST /dang-nhap"
+expect_eq "$(console "$J" /may)" 200 "GET /may"
+# its id "site:http://…" is one path segment, percent-encoded
+SITE_HREF=$(grep -o 'href="/may/site[^"]*"' "$B" | head -n 1 |
+    sed 's/^href="//; s/"$//')
+expect_eq "$SITE_HREF" "/may/site%3Ahttp%3A%2F%2Fportal.thaihoa.test%3A$PPORT" \
+    "/may: liên kết tới máy của trang — the link to the site's host"
+expect_eq "$(console "$J" "$SITE_HREF")" 200 "GET $SITE_HREF"
+grep -q 'site-spam' "$B" ||
+    fail "$SITE_HREF: không có site-spam — no site-spam on the host page"
+expect_eq "$(console "$J" "$SITE_HREF/phat-hien/site-spam")" 200 \
+    "GET $SITE_HREF/phat-hien/site-spam"
+grep -q 'nổ hũ' "$B" ||
+    fail "phát hiện site-spam: không có “nổ hũ” — the finding lacks it"
 
 step "trở lại bình thường — back to normal: resolved"
 ctl normal

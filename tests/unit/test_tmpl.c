@@ -164,6 +164,23 @@ test_raw(void **state)
 	assert_non_null(strstr(parse_err("x{{{evidence}}}"), "t.html:1:2:"));
 }
 
+/* {{% x}}: one URL path segment, whatever the value holds. */
+static void
+test_segment(void **state)
+{
+	(void)state;
+	EXPECT("/may/{{% id}}", "{\"id\": \"site:https://p.test:443\"}",
+	    "/may/site%3Ahttps%3A%2F%2Fp.test%3A443");
+	EXPECT("/may/{{% id}}", "{\"id\": \"4f1c-aB_9.x~\"}",
+	    "/may/4f1c-aB_9.x~");
+	/* markup, quotes, spaces, a fragment or a query cannot get out */
+	EXPECT("<a href=\"/may/{{% id}}\">", "{\"id\": \"\\\" onclick=x "
+	    "<b>?q=1#f&amp;\"}", "<a href=\"/may/%22%20onclick%3Dx%20%3Cb%3E"
+	    "%3Fq%3D1%23f%26amp%3B\">");
+	EXPECT("{{% id}}", "{\"id\": \"máy\"}", "m%C3%A1y");
+	EXPECT("{{% n}}|{{% missing}}|", "{\"n\": 42}", "42||");
+}
+
 static void
 test_errors(void **state)
 {
@@ -297,6 +314,7 @@ main(void)
 		cmocka_unit_test(test_values),
 		cmocka_unit_test(test_sections),
 		cmocka_unit_test(test_raw),
+		cmocka_unit_test(test_segment),
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_set_check),
 		cmocka_unit_test(test_partials),

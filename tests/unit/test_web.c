@@ -54,9 +54,18 @@ test_match(void **state)
 	assert_int_equal(web_match("/may/:id", "/may", a, 4), 0);
 	assert_int_equal(web_match("/may/:id", "/may/a/b", a, 4), 0);
 	assert_int_equal(web_match("/may/:id", "/may//", a, 4), 0);
-	/* Matches, but the segment is refused. */
-	assert_int_equal(web_match("/may/:id", "/may/a%2Fb", a, 4), -1);
+	/* An encoded "/" stays in its segment: a site's host id. */
+	assert_int_equal(web_match("/may/:id",
+	    "/may/site%3Ahttps%3A%2F%2Fp.test%3A443", a, 4), 1);
+	assert_string_equal(a[0], "site:https://p.test:443");
 	free_args(a, 4);
+	assert_int_equal(web_match("/may/:id/phat-hien/:check",
+	    "/may/site%3Ahttp%3A%2F%2Fp.test%3A80/phat-hien/site-spam", a, 4),
+	    1);
+	assert_string_equal(a[0], "site:http://p.test:80");
+	assert_string_equal(a[1], "site-spam");
+	free_args(a, 4);
+	/* Matches, but the segment is refused. */
 	assert_int_equal(web_match("/may/:id", "/may/a%00b", a, 4), -1);
 	free_args(a, 4);
 	assert_int_equal(web_match("/may/:id", "/may/a%0Ab", a, 4), -1);
