@@ -94,3 +94,37 @@ docsink_count(const struct docsink *d, const char *needle)
 			k++;
 	return k;
 }
+
+static enum doc_next
+docsink_rec_answer(struct docsink *d, const struct doc_line *l)
+{
+	struct docsink_rec *r = (struct docsink_rec *)d;
+
+	assert_true(d->n <= DOCSINK_MAX);
+	if (r->stop_after > 0 && d->n >= r->stop_after)
+		return DOC_NEXT_STOP;
+	if (l->zone == r->skip_zone && r->skip_body_after >= 0 &&
+	    ++r->body >= (unsigned)r->skip_body_after)
+		return DOC_NEXT_SKIP;
+	return DOC_NEXT_MORE;
+}
+
+void
+docsink_rec_init(struct docsink_rec *r)
+{
+	memset(r, 0, sizeof(*r));
+	docsink_init(&r->d, docsink_rec_answer);
+	r->skip_body_after = -1;
+}
+
+void
+docsink_line_is(const struct docsink *d, size_t i, const char *text,
+    enum doc_zone zone, unsigned flags, unsigned page, const char *part)
+{
+	assert_true(i < d->n);
+	assert_string_equal(d->l[i].text, text);
+	assert_int_equal(d->l[i].zone, zone);
+	assert_int_equal(d->l[i].flags, flags);
+	assert_int_equal(d->l[i].page, page);
+	assert_string_equal(d->l[i].part, part);
+}

@@ -52,4 +52,19 @@ const struct docsink_line *docsink_has(const struct docsink *d,
 /* How many lines contain needle. */
 size_t docsink_count(const struct docsink *d, const char *needle);
 
+/* A recording sink that answers as a test sets it: STOP once
+ * stop_after lines were passed (0: never); SKIP the rest of skip_zone
+ * once skip_body_after of its lines were passed (-1: never). */
+struct docsink_rec {
+	struct docsink d;
+	int skip_body_after;
+	enum doc_zone skip_zone;
+	size_t stop_after;
+	unsigned body;		/* lines of skip_zone seen */
+};
+void docsink_rec_init(struct docsink_rec *r);
+/* Asserts line i: its text, zone, flags, page and part. */
+void docsink_line_is(const struct docsink *d, size_t i, const char *text,
+    enum doc_zone zone, unsigned flags, unsigned page, const char *part);
+
 #endif

@@ -23,6 +23,7 @@
 #include "secrets/ocr.h"
 
 #include "docsink.h"
+#include "draw.h"
 
 /*
  * Drawing text with cairo starts fontconfig, which leaks a buffer of its
@@ -52,36 +53,6 @@ ctx_init(struct doc_ctx *ctx, struct doc_limits *lim, struct docsink *k,
 
 /* --- images drawn with cairo ---------------------------------------------- */
 
-struct mem {
-	unsigned char *p;
-	size_t len, cap;
-};
-
-static cairo_status_t
-mem_write(void *arg, const unsigned char *data, unsigned int len)
-{
-	struct mem *m = arg;
-
-	if (m->len + len > m->cap) {
-		m->cap = (m->len + len) * 2;
-		m->p = realloc(m->p, m->cap);
-		if (m->p == NULL)
-			return CAIRO_STATUS_NO_MEMORY;
-	}
-	memcpy(m->p + m->len, data, len);
-	m->len += len;
-	return CAIRO_STATUS_SUCCESS;
-}
-
-static void
-text(cairo_t *cr, double x, double y, const char *s, bool bold, double size)
-{
-	cairo_select_font_face(cr, "DejaVu Serif", CAIRO_FONT_SLANT_NORMAL,
-	    bold ? CAIRO_FONT_WEIGHT_BOLD : CAIRO_FONT_WEIGHT_NORMAL);
-	cairo_set_font_size(cr, size);
-	cairo_move_to(cr, x, y);
-	cairo_show_text(cr, s);
-}
 
 /* The top of a letter's first page, scanned at 200 dpi in grey: the
  * letterhead, the number, the stamp in a box, the title, a body line. */
@@ -97,16 +68,16 @@ draw_top(void)
 	cairo_paint(cr);
 	cairo_scale(cr, k, k);
 	cairo_set_source_rgb(cr, 0.1, 0.1, 0.1);
-	text(cr, 80, 60, "ỦY BAN NHÂN DÂN", true, 12);
-	text(cr, 310, 60, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", true, 11);
-	text(cr, 80, 100, "Số: 45/UBND-CA", false, 12);
+	draw_text(cr, 80, 60, "ỦY BAN NHÂN DÂN", true, 12);
+	draw_text(cr, 310, 60, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", true, 11);
+	draw_text(cr, 80, 100, "Số: 45/UBND-CA", false, 12);
 	cairo_set_line_width(cr, 1.5);
 	cairo_rectangle(cr, 76, 118, 50, 22);
 	cairo_stroke(cr);
-	text(cr, 82, 134, "MẬT", true, 12);
-	text(cr, 250, 190, "BÁO CÁO", true, 16);
-	text(cr, 80, 230, "Công tác bảo đảm an ninh trật tự tháng ba.", false,
-	    12);
+	draw_text(cr, 82, 134, "MẬT", true, 12);
+	draw_text(cr, 250, 190, "BÁO CÁO", true, 16);
+	draw_text(cr, 80, 230, "Công tác bảo đảm an ninh trật tự tháng ba.",
+	    false, 12);
 	cairo_destroy(cr);
 	return s;
 }
@@ -137,7 +108,7 @@ line_pix(const char *s)
 	cairo_set_source_rgb(cr, 1, 1, 1);
 	cairo_paint(cr);
 	cairo_set_source_rgb(cr, 0, 0, 0);
-	text(cr, 80, 120, s, true, 56);
+	draw_text(cr, 80, 120, s, true, 56);
 	cairo_destroy(cr);
 	cairo_surface_flush(img);
 	data = cairo_image_surface_get_data(img);

@@ -22,61 +22,19 @@
 #include "docsink.h"
 #include "memzip.h"
 
-/* --- a sink that records ------------------------------------------------ */
-
-struct rec {
-	struct docsink d;
-	int skip_body_after;	/* SKIP after that many lines of skip_zone
-				   (-1: never) */
-	enum doc_zone skip_zone;
-	size_t stop_after;	/* STOP at that line (0: never) */
-	unsigned body;
-};
-
-static enum doc_next
-rec_answer(struct docsink *d, const struct doc_line *l)
-{
-	struct rec *r = (struct rec *)d;
-
-	assert_true(d->n <= DOCSINK_MAX);
-	if (r->stop_after > 0 && d->n >= r->stop_after)
-		return DOC_NEXT_STOP;
-	if (l->zone == r->skip_zone && r->skip_body_after >= 0 &&
-	    ++r->body >= (unsigned)r->skip_body_after)
-		return DOC_NEXT_SKIP;
-	return DOC_NEXT_MORE;
-}
+/* line_is(&r, i, text, zone, flags, page, part) */
+#define line_is(r, ...) docsink_line_is(&(r)->d, __VA_ARGS__)
 
 static struct doc_limits lim;
 
 static void
-run(struct rec *r, struct doc_ctx *ctx, const unsigned char *buf, size_t len,
-    enum doc_err want)
+run(struct docsink_rec *r, struct doc_ctx *ctx, const unsigned char *buf,
+    size_t len, enum doc_err want)
 {
 	doc_limits_default(&lim, false);
 	docsink_ctx(ctx, &lim, &r->d);
 	ctx->deadline = doc_now() + 30;
 	assert_int_equal(doc_extract(ctx, buf, len, "t"), want);
-}
-
-static void
-rec_init(struct rec *r)
-{
-	memset(r, 0, sizeof(*r));
-	docsink_init(&r->d, rec_answer);
-	r->skip_body_after = -1;
-}
-
-static void
-line_is(const struct rec *r, size_t i, const char *text, enum doc_zone zone,
-    unsigned flags, unsigned page, const char *part)
-{
-	assert_true(i < r->d.n);
-	assert_string_equal(r->d.l[i].text, text);
-	assert_int_equal(r->d.l[i].zone, zone);
-	assert_int_equal(r->d.l[i].flags, flags);
-	assert_int_equal(r->d.l[i].page, page);
-	assert_string_equal(r->d.l[i].part, part);
 }
 
 /* --- documents ---------------------------------------------------------- */
@@ -170,7 +128,7 @@ mkodt(const char *content, const char *manifest, size_t *len)
 static void
 test_odt_lines(void **state)
 {
-	struct rec r;
+	struct docsink_rec r;
 	struct doc_ctx ctx;
 	unsigned char *buf;
 	size_t len;
@@ -178,7 +136,7 @@ test_odt_lines(void **state)
 	(void)state;
 	buf = mkodt(odt_content, NULL, &len);
 	assert_int_equal(doc_sniff(buf, len, "a.odt"), DOC_FMT_ODF);
-	rec_init(&r);
+	docsink_rec_init(&r);
 	run(&r, &ctx, buf, len, DOC_OK);
 	assert_int_equal(r.d.n, 13);
 	line_is(&r, 0, "TỐI MẬT", DOC_ZONE_HEADER, DOC_F_BOLD | DOC_F_CENTER,
@@ -204,7 +162,7 @@ test_odt_lines(void **state)
 	line_is(&r, 12, "Báo cáo", DOC_ZONE_META, 0, 0, "meta.xml");
 
 	/* SKIP after the first body line: on with meta.xml */
-	rec_init(&r);
+	docsink_rec_init(&r);
 	r.skip_body_after = 1;
 	run(&r, &ctx, buf, len, DOC_OK);
 	assert_int_equal(r.d.n, 7);
@@ -212,7 +170,7 @@ test_odt_lines(void **state)
 	    "content.xml");
 	line_is(&r, 6, "Báo cáo", DOC_ZONE_META, 0, 0, "meta.xml");
 	/* STOP */
-	rec_init(&r);
+	docsink_rec_init(&r);
 	r.stop_after = 2;
 	run(&r, &ctx, buf, len, DOC_OK);
 	assert_int_equal(r.d.n, 2);
@@ -259,14 +217,14 @@ test_ods(void **state)
 		{"styles.xml", styles, 0, false},
 		{"content.xml", content, 0, false},
 	};
-	struct rec r;
+	struct docsink_rec r;
 	struct doc_ctx ctx;
 	unsigned char *buf;
 	size_t len;
 
 	(void)state;
 	buf = memzip(e, sizeof(e) / sizeof(e[0]), &len);
-	rec_init(&r);
+	docsink_rec_init(&r);
 	run(&r, &ctx, buf, len, DOC_OK);
 	assert_int_equal(r.d.n, 6);
 	line_is(&r, 0, "MẬT", DOC_ZONE_HEADER, 0, 1, "styles.xml");
@@ -279,7 +237,7 @@ test_ods(void **state)
 	line_is(&r, 5, "Ghi chú", DOC_ZONE_CELL, 0, 2, "Sheet2!A1");
 	assert_int_equal(r.d.l[5].index, 0);
 	/* SKIP after a cell: on with the next sheet */
-	rec_init(&r);
+	docsink_rec_init(&r);
 	r.skip_zone = DOC_ZONE_CELL;
 	r.skip_body_after = 1;
 	run(&r, &ctx, buf, len, DOC_OK);
@@ -315,14 +273,14 @@ test_odp(void **state)
 		    0, false},
 		{"content.xml", content, 0, false},
 	};
-	struct rec r;
+	struct docsink_rec r;
 	struct doc_ctx ctx;
 	unsigned char *buf;
 	size_t len;
 
 	(void)state;
 	buf = memzip(e, sizeof(e) / sizeof(e[0]), &len);
-	rec_init(&r);
+	docsink_rec_init(&r);
 	run(&r, &ctx, buf, len, DOC_OK);
 	assert_int_equal(r.d.n, 4);
 	line_is(&r, 0, "Báo cáo", DOC_ZONE_BODY, DOC_F_LARGE, 1,
@@ -351,14 +309,14 @@ test_encrypted(void **state)
 	    "manifest:algorithm-name=\"Blowfish CFB\" manifest:"
 	    "initialisation-vector=\"aGVsbG8=\"/></manifest:encryption-data>"
 	    "</manifest:file-entry></manifest:manifest>";
-	struct rec r;
+	struct docsink_rec r;
 	struct doc_ctx ctx;
 	unsigned char *buf;
 	size_t len;
 
 	(void)state;
 	buf = mkodt("\x13\x99garbage", manifest, &len);
-	rec_init(&r);
+	docsink_rec_init(&r);
 	run(&r, &ctx, buf, len, DOC_ERR_ENCRYPTED);
 	assert_string_equal(ctx.detail, "META-INF/manifest.xml: content.xml "
 	    "is encrypted");
@@ -369,7 +327,7 @@ test_encrypted(void **state)
 static void
 test_bounds(void **state)
 {
-	struct rec r;
+	struct docsink_rec r;
 	struct doc_ctx ctx;
 	size_t big = (size_t)300 << 20, len, i, n;
 	char *zeros = calloc(1, big), *deep;
@@ -390,7 +348,7 @@ test_bounds(void **state)
 		buf = memzip(e, 2, &len);
 	}
 	free(zeros);
-	rec_init(&r);
+	docsink_rec_init(&r);
 	t0 = doc_now();
 	run(&r, &ctx, buf, len, DOC_ERR_TOO_LARGE);
 	assert_true(doc_now() - t0 < 1.0);
@@ -403,7 +361,7 @@ test_bounds(void **state)
 	for (i = 0; i < 1000; i++)
 		n += (size_t)sprintf(deep + n, "<text:span>");
 	buf = mkodt(deep, NULL, &len);
-	rec_init(&r);
+	docsink_rec_init(&r);
 	run(&r, &ctx, buf, len, DOC_ERR_CORRUPT);
 	assert_non_null(strstr(ctx.detail, "content.xml:"));
 	free(buf);
@@ -413,12 +371,12 @@ test_bounds(void **state)
 	    "<office:document-content " NS "><office:body><office:text>"
 	    "<text:p>&m;</text:p></office:text></office:body>"
 	    "</office:document-content>", NULL, &len);
-	rec_init(&r);
+	docsink_rec_init(&r);
 	run(&r, &ctx, buf, len, DOC_ERR_CORRUPT);
 	assert_non_null(strstr(ctx.detail, "DTD"));
 	assert_int_equal(docsink_count(&r.d, "TUYỆT"), 0);
 	/* cut short */
-	rec_init(&r);
+	docsink_rec_init(&r);
 	run(&r, &ctx, buf, len - 30, DOC_ERR_TRUNCATED);
 	free(buf);
 }

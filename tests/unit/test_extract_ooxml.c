@@ -22,61 +22,19 @@
 #include "docsink.h"
 #include "memzip.h"
 
-/* --- a sink that records ------------------------------------------------ */
-
-struct rec {
-	struct docsink d;
-	int skip_body_after;	/* SKIP after that many lines of skip_zone
-				   (-1: never) */
-	enum doc_zone skip_zone;
-	size_t stop_after;	/* STOP at that line (0: never) */
-	unsigned body;
-};
-
-static enum doc_next
-rec_answer(struct docsink *d, const struct doc_line *l)
-{
-	struct rec *r = (struct rec *)d;
-
-	assert_true(d->n <= DOCSINK_MAX);
-	if (r->stop_after > 0 && d->n >= r->stop_after)
-		return DOC_NEXT_STOP;
-	if (l->zone == r->skip_zone && r->skip_body_after >= 0 &&
-	    ++r->body >= (unsigned)r->skip_body_after)
-		return DOC_NEXT_SKIP;
-	return DOC_NEXT_MORE;
-}
+/* line_is(&r, i, text, zone, flags, page, part) */
+#define line_is(r, ...) docsink_line_is(&(r)->d, __VA_ARGS__)
 
 static struct doc_limits lim;
 
 static void
-run(struct rec *r, struct doc_ctx *ctx, const unsigned char *buf, size_t len,
-    enum doc_err want)
+run(struct docsink_rec *r, struct doc_ctx *ctx, const unsigned char *buf,
+    size_t len, enum doc_err want)
 {
 	doc_limits_default(&lim, false);
 	docsink_ctx(ctx, &lim, &r->d);
 	ctx->deadline = doc_now() + 30;
 	assert_int_equal(doc_extract(ctx, buf, len, "t"), want);
-}
-
-static void
-rec_init(struct rec *r)
-{
-	memset(r, 0, sizeof(*r));
-	docsink_init(&r->d, rec_answer);
-	r->skip_body_after = -1;
-}
-
-static void
-line_is(const struct rec *r, size_t i, const char *text, enum doc_zone zone,
-    unsigned flags, unsigned page, const char *part)
-{
-	assert_true(i < r->d.n);
-	assert_string_equal(r->d.l[i].text, text);
-	assert_int_equal(r->d.l[i].zone, zone);
-	assert_int_equal(r->d.l[i].flags, flags);
-	assert_int_equal(r->d.l[i].page, page);
-	assert_string_equal(r->d.l[i].part, part);
 }
 
 /* --- a Word document ---------------------------------------------------- */
@@ -212,13 +170,13 @@ mkdocx(const char *document, size_t *len)
 static void
 test_docx_lines(void **state)
 {
-	struct rec r;
+	struct docsink_rec r;
 	struct doc_ctx ctx;
 	unsigned char *buf;
 	size_t len;
 
 	(void)state;
-	rec_init(&r);
+	docsink_rec_init(&r);
 	buf = mkdocx(docx_document, &len);
 	assert_int_equal(doc_sniff(buf, len, "a.docx"), DOC_FMT_OOXML);
 	run(&r, &ctx, buf, len, DOC_OK);
@@ -260,7 +218,7 @@ test_docx_lines(void **state)
 static void
 test_docx_skip_stop(void **state)
 {
-	struct rec r;
+	struct docsink_rec r;
 	struct doc_ctx ctx;
 	unsigned char *buf;
 	size_t len;
@@ -268,7 +226,7 @@ test_docx_skip_stop(void **state)
 	(void)state;
 	buf = mkdocx(docx_document, &len);
 	/* SKIP after the first body line: on with the footer */
-	rec_init(&r);
+	docsink_rec_init(&r);
 	r.skip_body_after = 1;
 	run(&r, &ctx, buf, len, DOC_OK);
 	assert_int_equal(r.d.n, 9);
@@ -277,7 +235,7 @@ test_docx_skip_stop(void **state)
 	line_is(&r, 6, "Trang 1", DOC_ZONE_FOOTER, 0, 1, "word/footer1.xml");
 	assert_false(ctx.stopped);
 	/* STOP at the header: nothing more */
-	rec_init(&r);
+	docsink_rec_init(&r);
 	r.stop_after = 1;
 	run(&r, &ctx, buf, len, DOC_OK);
 	assert_int_equal(r.d.n, 1);
@@ -289,7 +247,7 @@ test_docx_skip_stop(void **state)
 static void
 test_bomb(void **state)
 {
-	struct rec r;
+	struct docsink_rec r;
 	struct doc_ctx ctx;
 	size_t big = (size_t)300 << 20, len;
 	char *zeros = calloc(1, big);
@@ -309,7 +267,7 @@ test_bomb(void **state)
 	}
 	free(zeros);
 	assert_true(len < ((size_t)4 << 20));
-	rec_init(&r);
+	docsink_rec_init(&r);
 	t0 = doc_now();
 	run(&r, &ctx, buf, len, DOC_ERR_TOO_LARGE);
 	assert_true(doc_now() - t0 < 1.0);
@@ -321,7 +279,7 @@ test_bomb(void **state)
 static void
 test_expanded_limit(void **state)
 {
-	struct rec r;
+	struct docsink_rec r;
 	struct doc_ctx ctx;
 	char *doc;
 	size_t n = (size_t)2 << 20, len, i;
@@ -346,7 +304,7 @@ test_expanded_limit(void **state)
 
 		buf = memzip(e, 3, &len);
 	}
-	rec_init(&r);
+	docsink_rec_init(&r);
 	memset(&ctx, 0, sizeof(ctx));
 	doc_limits_default(&lim, false);
 	lim.max_expanded = 1 << 20;
@@ -371,7 +329,7 @@ test_expanded_limit(void **state)
 static void
 test_bad_xml(void **state)
 {
-	struct rec r;
+	struct docsink_rec r;
 	struct doc_ctx ctx;
 	unsigned char *buf;
 	size_t len, i, n;
@@ -386,7 +344,7 @@ test_bad_xml(void **state)
 		n += (size_t)sprintf(deep + n, "<w:sdt>");
 	strcpy(deep + n, "x");
 	buf = mkdocx(deep, &len);
-	rec_init(&r);
+	docsink_rec_init(&r);
 	run(&r, &ctx, buf, len, DOC_ERR_CORRUPT);
 	assert_non_null(strstr(ctx.detail, "word/document.xml:"));
 	free(buf);
@@ -400,7 +358,7 @@ test_bad_xml(void **state)
 	    "<!ENTITY c \"&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;\">]>"
 	    "<w:document " W_NS "><w:body><w:p><w:r><w:t>&m;&c;</w:t></w:r>"
 	    "</w:p></w:body></w:document>", &len);
-	rec_init(&r);
+	docsink_rec_init(&r);
 	run(&r, &ctx, buf, len, DOC_ERR_CORRUPT);
 	assert_non_null(strstr(ctx.detail, "word/document.xml:"));
 	assert_int_equal(docsink_count(&r.d, "TUYỆT"), 0);
@@ -408,7 +366,7 @@ test_bad_xml(void **state)
 	buf = mkdocx("<?xml version=\"1.0\"?><!DOCTYPE w:document ["
 	    "<!ENTITY m \"TUYỆT MẬT\">]><w:document " W_NS "><w:body><w:p>"
 	    "<w:r><w:t>&m;</w:t></w:r></w:p></w:body></w:document>", &len);
-	rec_init(&r);
+	docsink_rec_init(&r);
 	run(&r, &ctx, buf, len, DOC_ERR_CORRUPT);
 	assert_string_equal(ctx.detail, "word/document.xml:1: document type "
 	    "declaration (DTD) not allowed");
@@ -418,7 +376,7 @@ test_bad_xml(void **state)
 	/* unclosed tag: corrupt, with where */
 	buf = mkdocx("<w:document " W_NS "><w:body><w:p><w:r><w:t>a</w:r>"
 	    "</w:p></w:body></w:document>", &len);
-	rec_init(&r);
+	docsink_rec_init(&r);
 	run(&r, &ctx, buf, len, DOC_ERR_CORRUPT);
 	assert_non_null(strstr(ctx.detail, "word/document.xml:1:"));
 	free(buf);
@@ -427,7 +385,7 @@ test_bad_xml(void **state)
 static void
 test_truncated(void **state)
 {
-	struct rec r;
+	struct docsink_rec r;
 	struct doc_ctx ctx;
 	unsigned char *buf;
 	size_t len;
@@ -435,7 +393,7 @@ test_truncated(void **state)
 
 	(void)state;
 	buf = mkdocx(docx_document, &len);
-	rec_init(&r);
+	docsink_rec_init(&r);
 	memset(&ctx, 0, sizeof(ctx));
 	doc_limits_default(&lim, false);
 	ctx.lim = &lim;
@@ -445,7 +403,7 @@ test_truncated(void **state)
 	assert_int_equal(r.d.n, 0);
 	/* the central directory kept, a local entry damaged */
 	memset(buf + 40, 'x', 200);
-	rec_init(&r);
+	docsink_rec_init(&r);
 	memset(&ctx, 0, sizeof(ctx));
 	ctx.lim = &lim;
 	ctx.sink = &r.d.sink;
@@ -531,14 +489,14 @@ test_xlsx(void **state)
 		{"xl/drawings/drawing1.xml", drawing, 0, false},
 		{"xl/worksheets/sheet2.xml", sheet2, 0, false},
 	};
-	struct rec r;
+	struct docsink_rec r;
 	struct doc_ctx ctx;
 	unsigned char *buf;
 	size_t len;
 
 	(void)state;
 	buf = memzip(e, sizeof(e) / sizeof(e[0]), &len);
-	rec_init(&r);
+	docsink_rec_init(&r);
 	run(&r, &ctx, buf, len, DOC_OK);
 	assert_int_equal(r.d.n, 9);
 	line_is(&r, 0, "MẬT", DOC_ZONE_BOX, DOC_F_FRAMED, 1,
@@ -559,7 +517,7 @@ test_xlsx(void **state)
 	line_is(&r, 8, "Ghi chú", DOC_ZONE_CELL, 0, 2, "Sheet2!A1");
 	/* SKIP after the first cell: the header is still read, and the next
 	 * sheet */
-	rec_init(&r);
+	docsink_rec_init(&r);
 	r.skip_body_after = 1;
 	r.skip_zone = DOC_ZONE_CELL;
 	run(&r, &ctx, buf, len, DOC_OK);
@@ -634,14 +592,14 @@ test_pptx(void **state)
 		{"ppt/notesSlides/notesSlide1.xml", notes, 0, false},
 		{"ppt/slides/slide2.xml", slide2, 0, false},
 	};
-	struct rec r;
+	struct docsink_rec r;
 	struct doc_ctx ctx;
 	unsigned char *buf;
 	size_t len;
 
 	(void)state;
 	buf = memzip(e, sizeof(e) / sizeof(e[0]), &len);
-	rec_init(&r);
+	docsink_rec_init(&r);
 	run(&r, &ctx, buf, len, DOC_OK);
 	assert_int_equal(r.d.n, 5);
 	line_is(&r, 0, "Báo cáo", DOC_ZONE_BODY, DOC_F_LARGE, 1,
@@ -675,18 +633,18 @@ test_not_office(void **state)
 		{"[Content_Types].xml", ct, 0, false}, {"_rels/.rels", rels, 0, false},
 		{"visio/document.xml", "<x/>", 0, false},
 	};
-	struct rec r;
+	struct docsink_rec r;
 	struct doc_ctx ctx;
 	unsigned char *buf;
 	size_t len;
 
 	(void)state;
 	buf = memzip(e, 3, &len);
-	rec_init(&r);
+	docsink_rec_init(&r);
 	run(&r, &ctx, buf, len, DOC_ERR_UNSUPPORTED);
 	free(buf);
 	buf = memzip(e, 1, &len);
-	rec_init(&r);
+	docsink_rec_init(&r);
 	run(&r, &ctx, buf, len, DOC_ERR_CORRUPT);
 	free(buf);
 }

@@ -26,6 +26,7 @@
 #include "secrets/ocr.h"
 
 #include "docsink.h"
+#include "draw.h"
 
 #define A4_W 595.0
 #define A4_H 842.0
@@ -87,36 +88,6 @@ any_page(const struct keep *k, unsigned page)
 
 /* --- documents drawn with cairo ------------------------------------------- */
 
-struct mem {
-	unsigned char *p;
-	size_t len, cap;
-};
-
-static cairo_status_t
-mem_write(void *arg, const unsigned char *data, unsigned int len)
-{
-	struct mem *m = arg;
-
-	if (m->len + len > m->cap) {
-		m->cap = (m->len + len) * 2;
-		m->p = realloc(m->p, m->cap);
-		if (m->p == NULL)
-			return CAIRO_STATUS_NO_MEMORY;
-	}
-	memcpy(m->p + m->len, data, len);
-	m->len += len;
-	return CAIRO_STATUS_SUCCESS;
-}
-
-static void
-text(cairo_t *cr, double x, double y, const char *s, bool bold, double size)
-{
-	cairo_select_font_face(cr, "DejaVu Serif", CAIRO_FONT_SLANT_NORMAL,
-	    bold ? CAIRO_FONT_WEIGHT_BOLD : CAIRO_FONT_WEIGHT_NORMAL);
-	cairo_set_font_size(cr, size);
-	cairo_move_to(cr, x, y);
-	cairo_show_text(cr, s);
-}
 
 /* The first page of an official letter: the stamp in a box below the
  * number, the letterhead in two columns at the top. */
@@ -127,24 +98,24 @@ draw_letter(cairo_t *cr, unsigned page)
 	int i;
 
 	cairo_set_source_rgb(cr, 0, 0, 0);
-	text(cr, 250, 30, "TỐI MẬT", true, 12);
-	text(cr, 90, 70, "ỦY BAN NHÂN DÂN", true, 12);
-	text(cr, 300, 70, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", true, 12);
-	text(cr, 90, 86, "PHƯỜNG THÁI HÒA", true, 12);
-	text(cr, 320, 86, "Độc lập - Tự do - Hạnh phúc", false, 12);
-	text(cr, 90, 130, "Số: 123/UBND-CA", false, 12);
+	draw_text(cr, 250, 30, "TỐI MẬT", true, 12);
+	draw_text(cr, 90, 70, "ỦY BAN NHÂN DÂN", true, 12);
+	draw_text(cr, 300, 70, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", true, 12);
+	draw_text(cr, 90, 86, "PHƯỜNG THÁI HÒA", true, 12);
+	draw_text(cr, 320, 86, "Độc lập - Tự do - Hạnh phúc", false, 12);
+	draw_text(cr, 90, 130, "Số: 123/UBND-CA", false, 12);
 	cairo_set_line_width(cr, 1.5);
 	cairo_rectangle(cr, 84, 140, 50, 22);
 	cairo_stroke(cr);
-	text(cr, 90, 156, "MẬT", true, 12);
-	text(cr, 250, 200, "BÁO CÁO", true, 16);
+	draw_text(cr, 90, 156, "MẬT", true, 12);
+	draw_text(cr, 250, 200, "BÁO CÁO", true, 16);
 	for (i = 0; i < 25; i++) {
 		snprintf(b, sizeof(b), "Trang %u dòng %d: công tác bảo đảm "
 		    "an ninh trật tự.", page, i);
-		text(cr, 90, 230 + i * 20, b, false, 12);
+		draw_text(cr, 90, 230 + i * 20, b, false, 12);
 	}
 	snprintf(b, sizeof(b), "Trang %u/3", page);
-	text(cr, 280, 820, b, false, 10);
+	draw_text(cr, 280, 820, b, false, 10);
 }
 
 static struct mem
