@@ -153,6 +153,19 @@ det_push(json_t *ev, const char *key, json_t *item)
 		json_decref(item);
 }
 
+/* Appends a vocabulary hit to evidence.terms: the term, the text as
+ * found and its context. */
+static void
+det_push_hit(json_t *ev, const struct site_hit *h)
+{
+	json_t *t = json_object();
+
+	det_set(t, "term", h->term);
+	det_set(t, "found", h->found);
+	det_set(t, "context", h->context);
+	det_push(ev, "terms", t);
+}
+
 /* No evidence: ev released, NULL returned. */
 static json_t *
 det_none(json_t *ev)
@@ -278,13 +291,8 @@ det_new_terms(struct det *d, enum site_vocab_kind k,
 	for (i = 0; i < n; i++) {
 		if (!det_in(d->terms[k], hits[i].term) && !det_in(skip,
 		    hits[i].term)) {
-			json_t *t = json_object();
-
 			score += site_vocab_strength(d->v, k, hits[i].term);
-			det_set(t, "term", hits[i].term);
-			det_set(t, "found", hits[i].found);
-			det_set(t, "context", hits[i].context);
-			det_push(ev, "terms", t);
+			det_push_hit(ev, &hits[i]);
 		}
 		site_hit_free(&hits[i]);
 	}
@@ -533,12 +541,7 @@ det_hidden(struct det *d, const struct site_page *p,
 		if (n > 0)
 			json_set_str(ev, "_severity", "critical");
 		for (i = 0; i < n; i++) {
-			json_t *t = json_object();
-
-			det_set(t, "term", hits[i].term);
-			det_set(t, "found", hits[i].found);
-			det_set(t, "context", hits[i].context);
-			det_push(ev, "terms", t);
+			det_push_hit(ev, &hits[i]);
 			site_hit_free(&hits[i]);
 		}
 		free(text);
