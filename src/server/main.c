@@ -209,90 +209,101 @@ raise_nofile(const struct serverconf *sc)
 		log_warn("setrlimit(RLIMIT_NOFILE)");
 }
 
-/* The score snapshot job: now, then every ten minutes, until told to
- * stop. */
-struct scores_job {
+/* A job of canhgacd run now, then `every` seconds after each run ends, in
+ * a thread of its own (so that it never holds up a request), until
+ * periodic_stop. */
+struct periodic {
 	pthread_t thread;
 	pthread_mutex_t lock;
 	pthread_cond_t cond;
 	bool stop;
-	struct store *st;
+	int every;			/* seconds */
+	void (*run)(void *arg);
+	void *arg;
 };
 
 static void *
-scores_main(void *arg)
+periodic_main(void *arg)
 {
-	struct scores_job *j = arg;
+	struct periodic *p = arg;
 	struct timespec until;
-	char err[512], lv[600];
 
-	int64_t next_scores = 0;
-
-	pthread_mutex_lock(&j->lock);
-	while (!j->stop) {
-		pthread_mutex_unlock(&j->lock);
+	pthread_mutex_lock(&p->lock);
+	while (!p->stop) {
+		pthread_mutex_unlock(&p->lock);
+		p->run(p->arg);
+		pthread_mutex_lock(&p->lock);
 		clock_gettime(CLOCK_MONOTONIC, &until);
-		if (until.tv_sec >= next_scores) {
-			next_scores = until.tv_sec + SCORES_EVERY_S;
-			if (store_scores_snapshot(j->st, (int64_t)time(NULL),
-			    err, sizeof(err)) != STORE_OK)
-				log_warnx("event=scores.failed msg=%s",
-				    http_logval(lv, sizeof(lv), err));
-			else
-				log_debug("event=scores.snapshot");
-		}
-		if (store_checkpoint(j->st, err, sizeof(err)) != STORE_OK)
-			log_warnx("event=store.checkpoint_failed msg=%s",
-			    http_logval(lv, sizeof(lv), err));
-		pthread_mutex_lock(&j->lock);
-		clock_gettime(CLOCK_MONOTONIC, &until);
-		until.tv_sec += CHECKPOINT_EVERY_S;
-		while (!j->stop && pthread_cond_timedwait(&j->cond, &j->lock,
+		until.tv_sec += p->every;
+		while (!p->stop && pthread_cond_timedwait(&p->cond, &p->lock,
 		    &until) != ETIMEDOUT)
 			;
 	}
-	pthread_mutex_unlock(&j->lock);
+	pthread_mutex_unlock(&p->lock);
 	return NULL;
 }
 
 static int
-scores_start(struct scores_job *j, struct store *st)
+periodic_start(struct periodic *p, int every, void (*run)(void *),
+    void *arg)
 {
 	pthread_condattr_t ca;
 
-	memset(j, 0, sizeof(*j));
-	j->st = st;
-	pthread_mutex_init(&j->lock, NULL);
+	memset(p, 0, sizeof(*p));
+	p->every = every;
+	p->run = run;
+	p->arg = arg;
+	pthread_mutex_init(&p->lock, NULL);
 	pthread_condattr_init(&ca);
 	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
-	pthread_cond_init(&j->cond, &ca);
+	pthread_cond_init(&p->cond, &ca);
 	pthread_condattr_destroy(&ca);
-	return pthread_create(&j->thread, NULL, scores_main, j);
+	return pthread_create(&p->thread, NULL, periodic_main, p);
 }
 
 static void
-scores_stop(struct scores_job *j)
+periodic_stop(struct periodic *p)
 {
-	pthread_mutex_lock(&j->lock);
-	j->stop = true;
-	pthread_cond_signal(&j->cond);
-	pthread_mutex_unlock(&j->lock);
-	pthread_join(j->thread, NULL);
-	pthread_cond_destroy(&j->cond);
-	pthread_mutex_destroy(&j->lock);
+	pthread_mutex_lock(&p->lock);
+	p->stop = true;
+	pthread_cond_signal(&p->cond);
+	pthread_mutex_unlock(&p->lock);
+	pthread_join(p->thread, NULL);
+	pthread_cond_destroy(&p->cond);
+	pthread_mutex_destroy(&p->lock);
 }
 
-/* The portal monitor's job: every site-scan-every seconds (30 s), the
- * sites due are checked and their alerts stored as findings; in a thread
- * of its own, so that a round (many seconds) never holds up a request. */
-struct sites_job {
-	pthread_t thread;
-	pthread_mutex_t lock;
-	pthread_cond_t cond;
-	bool stop;
-	struct sitejob job;
+/* The store's job, every CHECKPOINT_EVERY_S: a WAL checkpoint, and a
+ * score snapshot every SCORES_EVERY_S (the first one at once). */
+struct scores_job {
+	struct store *st;
+	int64_t next_scores;		/* monotonic seconds */
 };
 
+static void
+scores_run(void *arg)
+{
+	struct scores_job *j = arg;
+	struct timespec now;
+	char err[512], lv[600];
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	if (now.tv_sec >= j->next_scores) {
+		j->next_scores = now.tv_sec + SCORES_EVERY_S;
+		if (store_scores_snapshot(j->st, (int64_t)time(NULL), err,
+		    sizeof(err)) != STORE_OK)
+			log_warnx("event=scores.failed msg=%s",
+			    http_logval(lv, sizeof(lv), err));
+		else
+			log_debug("event=scores.snapshot");
+	}
+	if (store_checkpoint(j->st, err, sizeof(err)) != STORE_OK)
+		log_warnx("event=store.checkpoint_failed msg=%s",
+		    http_logval(lv, sizeof(lv), err));
+}
+
+/* The portal monitor's job, every site-scan-every seconds (30 s): the
+ * sites due are checked and their alerts stored as findings. */
 static void
 sites_opened(const char *host_id, const struct ingest_finding *f, void *arg)
 {
@@ -321,77 +332,30 @@ sites_log(json_t *rounds)
 			    json_number_value(json_object_get(p, "seconds")));
 }
 
-static void *
-sites_main(void *arg)
-{
-	struct sites_job *j = arg;
-	struct sitejob_result r;
-	struct timespec until, t0, t1;
-	char err[1024], lv[1100];
-	int scan = j->job.sc->site_scan_s > 0 ? j->job.sc->site_scan_s : 30;
-
-	pthread_mutex_lock(&j->lock);
-	while (!j->stop) {
-		pthread_mutex_unlock(&j->lock);
-		clock_gettime(CLOCK_MONOTONIC, &t0);
-		if (sitejob_due(&j->job, (int64_t)time(NULL), &r, err,
-		    sizeof(err)) != STORE_OK)
-			log_warnx("event=site.failed msg=%s",
-			    http_logval(lv, sizeof(lv), err));
-		else if (r.sites > 0) {
-			clock_gettime(CLOCK_MONOTONIC, &t1);
-			sites_log(r.rounds);
-			log_info("event=site.round sites=%zu origins=%zu "
-			    "opened=%d resolved=%d seconds=%.2f", r.sites,
-			    r.origins, r.opened, r.resolved,
-			    (double)(t1.tv_sec - t0.tv_sec) +
-			    (double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
-		}
-		json_decref(r.rounds);
-		pthread_mutex_lock(&j->lock);
-		clock_gettime(CLOCK_MONOTONIC, &until);
-		until.tv_sec += scan;
-		while (!j->stop && pthread_cond_timedwait(&j->cond, &j->lock,
-		    &until) != ETIMEDOUT)
-			;
-	}
-	pthread_mutex_unlock(&j->lock);
-	return NULL;
-}
-
-static int
-sites_start(struct sites_job *j, struct store *st,
-    const struct serverconf *sc)
-{
-	pthread_condattr_t ca;
-	char err[1024];
-
-	memset(j, 0, sizeof(*j));
-	if (sitejob_init(&j->job, st, sc, err, sizeof(err)) != 0) {
-		log_warnx("%s", err);
-		return -1;
-	}
-	j->job.opened = sites_opened;
-	pthread_mutex_init(&j->lock, NULL);
-	pthread_condattr_init(&ca);
-	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
-	pthread_cond_init(&j->cond, &ca);
-	pthread_condattr_destroy(&ca);
-	return pthread_create(&j->thread, NULL, sites_main, j);
-}
-
 static void
-sites_stop(struct sites_job *j)
+sites_run(void *arg)
 {
-	pthread_mutex_lock(&j->lock);
-	j->stop = true;
-	pthread_cond_signal(&j->cond);
-	pthread_mutex_unlock(&j->lock);
-	pthread_join(j->thread, NULL);
-	pthread_cond_destroy(&j->cond);
-	pthread_mutex_destroy(&j->lock);
-	sitejob_free(&j->job);
+	struct sitejob *job = arg;
+	struct sitejob_result r;
+	struct timespec t0, t1;
+	char err[1024], lv[1100];
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	if (sitejob_due(job, (int64_t)time(NULL), &r, err, sizeof(err)) !=
+	    STORE_OK)
+		log_warnx("event=site.failed msg=%s",
+		    http_logval(lv, sizeof(lv), err));
+	else if (r.sites > 0) {
+		clock_gettime(CLOCK_MONOTONIC, &t1);
+		sites_log(r.rounds);
+		log_info("event=site.round sites=%zu origins=%zu opened=%d "
+		    "resolved=%d seconds=%.2f", r.sites, r.origins, r.opened,
+		    r.resolved, (double)(t1.tv_sec - t0.tv_sec) +
+		    (double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
+	}
+	json_decref(r.rounds);
 }
+
 
 int
 main(int argc, char **argv)
@@ -404,8 +368,9 @@ main(int argc, char **argv)
 	struct web *web;
 	struct http_fallback console;
 	struct http_server *srv;
-	struct scores_job scores;
-	struct sites_job sites;
+	struct scores_job scores = {0};
+	struct periodic scores_p, sites_p;
+	struct sitejob sites = {0};
 	const struct http_route *routes;
 	size_t nroutes, i;
 	sigset_t sigs;
@@ -492,12 +457,26 @@ main(int argc, char **argv)
 		serverconf_free(&sc);
 		log_fatalx("%s", err);
 	}
-	if (scores_start(&scores, st) != 0)
+	scores.st = st;
+	if (periodic_start(&scores_p, CHECKPOINT_EVERY_S, scores_run,
+	    &scores) != 0)
 		log_fatalx("không tạo được luồng tính điểm — cannot create the "
 		    "scores thread");
-	if (sc.site_checks && sites_start(&sites, st, &sc) != 0)
-		log_fatalx("không khởi động được việc giám sát cổng thông tin — "
-		    "cannot start the portal monitor's job");
+	if (sc.site_checks) {
+		bool ok = sitejob_init(&sites, st, &sc, err, sizeof(err)) ==
+		    0;
+
+		if (!ok)
+			log_warnx("%s", err);
+		else {
+			sites.opened = sites_opened;
+			ok = periodic_start(&sites_p, sc.site_scan_s > 0 ?
+			    sc.site_scan_s : 30, sites_run, &sites) == 0;
+		}
+		if (!ok)
+			log_fatalx("không khởi động được việc giám sát cổng "
+			    "thông tin — cannot start the portal monitor's job");
+	}
 	for (i = 0; i < sc.nlisten; i++)
 		log_info("event=server.listening addr=%s",
 		    http_logval(lv, sizeof(lv), sc.listen[i]));
@@ -517,9 +496,11 @@ main(int argc, char **argv)
 	}
 	log_info("event=server.stopping signal=%d", sig);
 	http_server_stop(srv, STOP_GRACE_S);
-	scores_stop(&scores);
-	if (sc.site_checks)
-		sites_stop(&sites);
+	periodic_stop(&scores_p);
+	if (sc.site_checks) {
+		periodic_stop(&sites_p);
+		sitejob_free(&sites);
+	}
 	web_free(web);
 	api_free(api);
 	store_close(st);
