@@ -76,7 +76,8 @@ struct mon_page {
 };
 
 struct mon {
-	const struct site_round_opts *o;
+	const struct site_round_opts *o;	/* &opts */
+	struct site_round_opts opts;	/* the caller's, now set */
 	struct site_limits lim;
 	struct site_fetch_opts fo;
 	const struct site_vocab *vocab;
@@ -368,6 +369,9 @@ mon_free(struct mon *m)
 	pthread_mutex_destroy(&m->lock);
 }
 
+/* Prepares m for a round or a learning pass over a copy of o (now
+ * defaulted to the clock), its pages and the vocabulary: 0, or -1 with
+ * err (mon_free then). */
 static int
 mon_init(struct mon *m, const struct site_round_opts *o, char *err,
     size_t errlen)
@@ -375,7 +379,10 @@ mon_init(struct mon *m, const struct site_round_opts *o, char *err,
 	size_t i;
 
 	memset(m, 0, sizeof(*m));
-	m->o = o;
+	m->opts = *o;
+	if (m->opts.now == 0)
+		m->opts.now = (int64_t)time(NULL);
+	m->o = o = &m->opts;
 	if (o->lim != NULL)
 		m->lim = *o->lim;
 	else
@@ -416,7 +423,10 @@ mon_init(struct mon *m, const struct site_round_opts *o, char *err,
 		if (!mon_has(m, o->urls[i]) &&
 		    mon_add(m, o->urls[i], false, err, errlen) != 0)
 			return -1;
-	return 0;
+	m->vocab = o->vocab;
+	if (m->vocab == NULL)
+		m->vocab = site_vocab_default(err, errlen);
+	return m->vocab != NULL ? 0 : -1;
 }
 
 /* --- sitemaps ---------------------------------------------------------- */
@@ -1226,19 +1236,9 @@ mon_stats(const struct mon *m, double t0, size_t pages)
 	return s;
 }
 
-static int
-mon_vocab(struct mon *m, char *err, size_t errlen)
-{
-	m->vocab = m->o->vocab;
-	if (m->vocab == NULL)
-		m->vocab = site_vocab_default(err, errlen);
-	return m->vocab != NULL ? 0 : -1;
-}
-
 json_t *
 site_round(const struct site_round_opts *o, char *err, size_t errlen)
 {
-	struct site_round_opts oo = *o;
 	struct mon m;
 	struct mon_job dj;
 	struct mon_batch cur, next;
@@ -1247,20 +1247,17 @@ site_round(const struct site_round_opts *o, char *err, size_t errlen)
 	double t0 = clk_now();
 	char ts[32];
 
-	if (oo.now == 0)
-		oo.now = (int64_t)time(NULL);
-	if (mon_init(&m, &oo, err, errlen) != 0 ||
-	    mon_vocab(&m, err, errlen) != 0) {
+	if (mon_init(&m, o, err, errlen) != 0) {
 		mon_free(&m);
 		return NULL;
 	}
 	notes = json_array();
-	if (oo.sitemap)
+	if (m.o->sitemap)
 		mon_sitemaps(&m, notes);
 
 	/* which page compares each host's DNS: the first with a state */
 	for (i = 0; i < m.npages; i++) {
-		char *path = site_state_path(oo.state_dir, m.pages[i].url);
+		char *path = site_state_path(m.o->state_dir, m.pages[i].url);
 		struct mon_host *h = &m.hosts[m.pages[i].host];
 
 		m.pages[i].has_state = access(path, F_OK) == 0;
@@ -1324,7 +1321,7 @@ site_round(const struct site_round_opts *o, char *err, size_t errlen)
 
 	res = json_object();
 	json_set_int(res, "schema", 1);
-	json_time(oo.now, ts, sizeof(ts));
+	json_time(m.o->now, ts, sizeof(ts));
 	json_set_str(res, "checked_at", ts);
 	pages = json_array();
 	for (i = 0; i < m.npages; i++) {
@@ -1344,7 +1341,6 @@ site_round(const struct site_round_opts *o, char *err, size_t errlen)
 json_t *
 site_learn(const struct site_round_opts *o, char *err, size_t errlen)
 {
-	struct site_round_opts oo = *o;
 	struct mon m;
 	struct mon_job dj;
 	json_t *res, *pages, *stats;
@@ -1352,10 +1348,7 @@ site_learn(const struct site_round_opts *o, char *err, size_t errlen)
 	double t0 = clk_now();
 	char ts[32];
 
-	if (oo.now == 0)
-		oo.now = (int64_t)time(NULL);
-	if (mon_init(&m, &oo, err, errlen) != 0 ||
-	    mon_vocab(&m, err, errlen) != 0) {
+	if (mon_init(&m, o, err, errlen) != 0) {
 		mon_free(&m);
 		return NULL;
 	}
@@ -1371,7 +1364,7 @@ site_learn(const struct site_round_opts *o, char *err, size_t errlen)
 
 	res = json_object();
 	json_set_int(res, "schema", 1);
-	json_time(oo.now, ts, sizeof(ts));
+	json_time(m.o->now, ts, sizeof(ts));
 	json_set_str(res, "learned_at", ts);
 	pages = json_array();
 	for (i = 0; i < m.npages; i++) {
