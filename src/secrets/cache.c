@@ -257,6 +257,17 @@ cache_valid(const struct scan_outcome *o, bool ocr, double limit)
 	return true;
 }
 
+/* Notes path as found unchanged in this scan (temp.seen). */
+static void
+cache_mark_seen(struct scan_cache *c, const char *path)
+{
+	cache_tx(c);
+	sqlite3_bind_blob(c->seen, 1, path, (int)strlen(path), SQLITE_STATIC);
+	sqlite3_step(c->seen);
+	sqlite3_reset(c->seen);
+	sqlite3_clear_bindings(c->seen);
+}
+
 bool
 scan_cache_get(struct scan_cache *c, const char *path, const struct stat *st,
     bool ocr, double limit, struct scan_outcome *out)
@@ -305,14 +316,8 @@ scan_cache_get(struct scan_cache *c, const char *path, const struct stat *st,
 out:
 	sqlite3_reset(s);
 	sqlite3_clear_bindings(s);
-	if (hit) {
-		cache_tx(c);
-		sqlite3_bind_blob(c->seen, 1, path, (int)strlen(path),
-		    SQLITE_STATIC);
-		sqlite3_step(c->seen);
-		sqlite3_reset(c->seen);
-		sqlite3_clear_bindings(c->seen);
-	}
+	if (hit)
+		cache_mark_seen(c, path);
 	return hit;
 }
 
@@ -382,11 +387,7 @@ scan_cache_seen(struct scan_cache *c, const char *path)
 
 	if (c == NULL)
 		return;
-	cache_tx(c);
-	sqlite3_bind_blob(c->seen, 1, path, (int)strlen(path), SQLITE_STATIC);
-	sqlite3_step(c->seen);
-	sqlite3_reset(c->seen);
-	sqlite3_clear_bindings(c->seen);
+	cache_mark_seen(c, path);
 	cache_below(path, &lo, &hi);
 	if (lo != NULL && hi != NULL) {
 		sqlite3_bind_blob(c->seen_below, 1, lo, (int)strlen(lo),
