@@ -135,7 +135,7 @@ html_entity(const char *s, size_t n, char *out, size_t *olen)
 static bool
 html_tag(const char *s, size_t n, const char *name)
 {
-	size_t k = strlen(name), o = s[1] == '/' ? 2 : 1;
+	size_t k = strlen(name), o = n > 1 && s[1] == '/' ? 2 : 1;
 
 	return n > o + k && strncasecmp(s + o, name, k) == 0 &&
 	    (s[o + k] == '>' || s[o + k] == ' ' || s[o + k] == '/' ||
